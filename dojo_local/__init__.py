@@ -1,0 +1,1 @@
+"""The local runtime and the `dojo` CLI: embedded database, gateway, dispatcher, demo. Never deployed."""

@@ -1,0 +1,99 @@
+"""Local users, companies and access tokens (what Supabase Auth and sign-up do in production)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import uuid
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from dojo_local import keys
+
+
+_ITERATIONS = 200_000
+
+
+def hash_password(password: str) -> str:
+    """A salted PBKDF2 hash (local sign-in only; production passwords live in Supabase Auth)."""
+    salt = os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _ITERATIONS)
+    return f"pbkdf2_sha256${_ITERATIONS}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    """Constant-time check of a password against `hash_password`'s output."""
+    try:
+        _, iterations, salt, digest = (stored or "").split("$")
+        actual = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations))
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual.hex(), digest)
+
+
+def ensure_company(conn: psycopg.Connection[Any], name: str) -> uuid.UUID:
+    """The id of the company with this name, created when missing."""
+    row = conn.execute("select id from public.companies where name = %s", (name,)).fetchone()
+    if row:
+        return uuid.UUID(str(row[0]))
+    created = conn.execute(
+        "insert into public.companies (name) values (%s) returning id", (name,)
+    ).fetchone()
+    assert created is not None
+    return uuid.UUID(str(created[0]))
+
+
+def ensure_user(
+    conn: psycopg.Connection[Any],
+    email: str,
+    *,
+    company: str | None = None,
+    role: str = "salesperson",
+    full_name: str | None = None,
+    password: str | None = None,
+) -> uuid.UUID:
+    """The auth user with this email (created when missing), member of `company` with `role`."""
+    email = email.strip().lower()
+    row = conn.execute("select id from auth.users where email = %s", (email,)).fetchone()
+    if row:
+        user_id = uuid.UUID(str(row[0]))
+    else:
+        created = conn.execute(
+            "insert into auth.users (email, encrypted_password, email_confirmed_at,"
+            " raw_user_meta_data) values (%s, %s, now(), %s) returning id",
+            (email, hash_password(password) if password else None, Jsonb({"full_name": full_name})),
+        ).fetchone()
+        assert created is not None
+        user_id = uuid.UUID(str(created[0]))
+    if company is not None:
+        company_id = ensure_company(conn, company)
+        conn.execute(
+            "insert into public.profiles (id, company_id, role, full_name, email)"
+            " values (%s, %s, %s, %s, %s)"
+            " on conflict (id) do update set company_id = excluded.company_id,"
+            " role = excluded.role, full_name = coalesce(excluded.full_name, profiles.full_name)",
+            (user_id, company_id, role, full_name, email),
+        )
+    return user_id
+
+
+def issue_token(url: str, email: str, issuer: str, ttl: int = 3600) -> str:
+    """An access token for an existing user, claims completed by the real access token hook."""
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        row = conn.execute(
+            "select id from auth.users where email = %s", (email.strip().lower(),)
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"no user {email}")
+        user_id = uuid.UUID(str(row["id"]))
+        claims = keys.base_claims(user_id, email.strip().lower(), issuer, ttl)
+        result = conn.execute(
+            "select public.custom_access_token_hook(%s::jsonb) as event",
+            (keys.hook_event(user_id, claims),),
+        ).fetchone()
+        assert result is not None
+        return keys.sign(result["event"]["claims"])

@@ -1,0 +1,93 @@
+"""`dojo demo`: the product end to end on the embedded database, with the offline providers."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import psycopg
+from rich.console import Console
+from rich.table import Table
+
+from dojo_local import accounts, runtime
+from dojo_local.server import BackgroundServer, free_port
+
+COMPANY = "Nuvem Fiscal Tecnologia Ltda."
+PEOPLE = [
+    ("gestora@nuvemfiscal.demo", "Mariana Costa", "manager"),
+    ("vendedor1@nuvemfiscal.demo", "Rafael Souza", "salesperson"),
+    ("vendedor2@nuvemfiscal.demo", "Beatriz Lima", "salesperson"),
+]
+DEMO_PASSWORD = "dojo-demo-123"  # noqa: S105 - local demo users only, printed for the newcomer
+
+
+class DemoClient:
+    """Calls the local gateway over real HTTP as a given demo user."""
+
+    def __init__(self, env: runtime.LocalEnv, base_url: str) -> None:
+        self.env = env
+        self.http = httpx.Client(base_url=base_url, timeout=60)
+
+    def as_user(self, email: str) -> dict[str, str]:
+        """Authorization headers with a fresh token for `email`."""
+        token = accounts.issue_token(self.env.database_url, email, self.env.issuer)
+        return {"authorization": f"Bearer {token}"}
+
+    def call(self, method: str, path: str, email: str, **kwargs: Any) -> Any:
+        """One API call; raises with the error body when it fails."""
+        response = self.http.request(method, path, headers=self.as_user(email), **kwargs)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{method} {path} -> {response.status_code}: {response.text}")
+        return response.json() if response.content else None
+
+
+def run_demo(quiet: bool = False) -> dict[str, Any]:
+    """Run every step of the demo and return its summary."""
+    started = time.monotonic()
+    port = free_port()
+    env = runtime.prepare(f"http://127.0.0.1:{port}")
+    server = BackgroundServer(port=port).start()
+    try:
+        with psycopg.connect(env.database_url, autocommit=True) as conn:
+            for email, name, role in PEOPLE:
+                accounts.ensure_user(
+                    conn, email, company=COMPANY, role=role, full_name=name, password=DEMO_PASSWORD
+                )
+        client = DemoClient(env, server.url)
+        manager = PEOPLE[0][0]
+        me = client.call("GET", "/api/v1/auth/me", manager)
+        team = client.call("GET", "/api/v1/auth/members", manager)
+        health = client.http.get("/health").json()
+        return {
+            "company": me["company"],
+            "manager": me,
+            "members": team,
+            "gateway": health,
+            "database": env.database_url,
+            "data_dir": str(env.base),
+            "demo_password": DEMO_PASSWORD,
+            "seconds": round(time.monotonic() - started, 2),
+            "quiet": quiet,
+        }
+    finally:
+        server.stop()
+
+
+def print_summary(console: Console, summary: dict[str, Any]) -> None:
+    """A readable summary of the demo run."""
+    console.rule("[bold]Sales AI Dojo — demo")
+    company = summary["company"]
+    console.print(f"Company: [bold]{company['name']}[/] ({company['locale']}) id {company['id']}")
+    table = Table(title="Team")
+    for column in ("name", "email", "role"):
+        table.add_column(column)
+    for member in summary["members"]:
+        table.add_row(member["full_name"] or "", member["email"], member["role"])
+    console.print(table)
+    console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
+    console.print(f"Database: {summary['database']}")
+    console.print(
+        f"Sign in locally as any member above with password [bold]{summary['demo_password']}[/]"
+    )
+    console.print(f"Done in {summary['seconds']} s.")

@@ -1,0 +1,134 @@
+"""The local API Gateway: one ASGI app routing by the paths declared in template.yaml."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from dojo_local import keys
+from dojo_local.paths import FLOWS, FUNCTIONS, TEMPLATE
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML loader that keeps CloudFormation tags (!Ref, !Sub, …) as plain values."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node)
+    else:
+        value = loader.construct_mapping(node)  # type: ignore[arg-type]
+    return {suffix: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    """template.yaml as a dict (intrinsic functions kept as one-key dicts)."""
+    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HTTP API route of the template, and the function that serves it."""
+
+    flow: str
+    method: str
+    path: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The path as a regex: `{name}` is one segment, `{name+}` the rest."""
+        regex = re.sub(r"\{[^}/]+\+\}", ".+", self.path)
+        regex = re.sub(r"\{[^}/]+\}", "[^/]+", regex)
+        return re.compile(f"^{regex}$")
+
+
+def template_routes(template: dict[str, Any] | None = None) -> list[Route]:
+    """Every HttpApi route declared for the five functions."""
+    template = template or load_template()
+    routes: list[Route] = []
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        code_uri = str(resource.get("Properties", {}).get("CodeUri", ""))
+        flow = Path(code_uri).name
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event.get("Type") == "HttpApi":
+                props = event["Properties"]
+                routes.append(Route(flow, str(props["Method"]).upper(), str(props["Path"])))
+    return routes
+
+
+def load_apps(flows: Iterable[str] = FLOWS) -> dict[str, ASGIApp]:
+    """Import each function's app, side by side in this process."""
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))
+    return {flow: importlib.import_module(f"{flow}.app").app for flow in flows}
+
+
+_HOOK_PATHS = {
+    "/internal/onboarding/hook": "onboarding",
+    "/internal/grading/hook": "grading",
+}
+
+
+class Gateway:
+    """Routes a request to the function whose template route matches (as API Gateway does)."""
+
+    def __init__(self, routes: list[Route], apps: dict[str, ASGIApp], extra: ASGIApp) -> None:
+        self.routes = routes
+        self.apps = apps
+        self.extra = extra
+
+    def resolve(self, method: str, path: str) -> str | None:
+        """The flow serving this method and path, or None."""
+        if path in _HOOK_PATHS:  # Function URLs in production, not HTTP API routes
+            return _HOOK_PATHS[path]
+        for route in self.routes:
+            if route.method in (method, "ANY") and route.pattern.match(path):
+                return route.flow
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        flow = self.resolve(scope["method"], scope["path"])
+        if flow is None and scope["method"] == "OPTIONS":
+            flow = next((r.flow for r in self.routes if r.pattern.match(scope["path"])), None)
+        target = self.apps.get(flow) if flow else None
+        await (target or self.extra)(scope, receive, send)
+
+
+async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
+    request = Request(scope, receive)
+    if request.url.path == "/auth/v1/.well-known/jwks.json":
+        response = JSONResponse(keys.jwks())
+    elif request.url.path == "/health":
+        response = JSONResponse({"status": "ok", "service": "dojo-dev", "functions": list(FLOWS)})
+    else:
+        response = JSONResponse(
+            {"error": {"code": "not_found", "message": "no such route", "request_id": ""}},
+            status_code=404,
+        )
+    await response(scope, receive, send)
+
+
+def build_gateway() -> Gateway:
+    """The gateway over the five functions, plus the local Auth endpoints."""
+    return Gateway(template_routes(), load_apps(), _local_auth)

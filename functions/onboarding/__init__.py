@@ -1,0 +1,1 @@
+"""The onboarding function (a Lambda of its own; imports only `dojo` and its own modules)."""

@@ -1,0 +1,11 @@
+"""The onboarding function's FastAPI app."""
+
+from __future__ import annotations
+
+from dojo.http import create_app
+from onboarding import auth_api
+
+app = create_app(
+    "onboarding", title="Onboarding: companies, members, documents and the knowledge base"
+)
+app.include_router(auth_api.router)

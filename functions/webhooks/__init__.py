@@ -1,0 +1,1 @@
+"""The webhooks function (a Lambda of its own; imports only `dojo` and its own modules)."""

@@ -1,0 +1,73 @@
+"""Configuration from `DOJO_*` environment variables (or `.env`), one object per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the product. Secrets are `SecretStr` so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="DOJO_", env_file=".env", extra="ignore")
+
+    environment: Literal["local", "test", "production"] = "local"
+    log_level: str = "INFO"
+
+    # database
+    database_url: SecretStr = SecretStr("")
+    db_pool_max: int = Field(default=4, ge=1, le=64)
+    db_connect_timeout: float = 5.0
+    db_statement_timeout_ms: int = 15_000
+
+    # auth: Supabase access tokens
+    supabase_url: str = ""
+    jwt_issuer: str = ""
+    jwt_audience: str = "authenticated"
+    jwks_url: str = ""
+    jwt_secret: SecretStr = SecretStr("")  # legacy HS256, only when configured
+    jwks_cache_seconds: int = 600
+    jwt_leeway_seconds: int = 30
+
+    # internal hooks (Supabase triggers -> functions)
+    hook_secret: SecretStr = SecretStr("")
+
+    # providers
+    llm_provider: Literal["offline", "openai"] = "offline"
+    embeddings_provider: Literal["offline", "openai"] = "offline"
+    storage_provider: Literal["local", "supabase"] = "local"
+    auth_admin_provider: Literal["local", "supabase"] = "local"
+    invite_redirect_url: str = ""
+    openai_api_key: SecretStr = SecretStr("")
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_timeout_seconds: float = 30.0
+    openai_max_retries: int = Field(default=3, ge=0, le=8)
+    embedding_model: str = "text-embedding-3-small"
+    embedding_dimensions: int = 1536
+    supabase_service_key: SecretStr = SecretStr("")
+    storage_bucket: str = "documents"
+
+    # local runtime
+    data_dir: str = ".dojo"
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def is_local(self) -> bool:
+        """True when running on the embedded database and local stand-ins."""
+        return self.environment != "production"
+
+    @property
+    def active_embedding_model(self) -> str:
+        """The model name recorded on every chunk; retrieval reads only rows of this model."""
+        if self.embeddings_provider == "offline":
+            return f"offline-ngram-{self.embedding_dimensions}"
+        return self.embedding_model
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache when they change the env)."""
+    return Settings()
