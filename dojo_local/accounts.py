@@ -9,13 +9,20 @@ import uuid
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg.types.json import Jsonb
 
 from dojo_local import keys
 
 
 _ITERATIONS = 200_000
+
+
+def _scalar(conn: psycopg.Connection[Any], query: str, params: tuple[Any, ...]) -> Any:
+    """The first column of the first row (whatever the connection's row factory), or None."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        row = cur.execute(query, params).fetchone()  # type: ignore[arg-type]
+    return row[0] if row else None
 
 
 def hash_password(password: str) -> str:
@@ -37,14 +44,10 @@ def check_password(password: str, stored: str | None) -> bool:
 
 def ensure_company(conn: psycopg.Connection[Any], name: str) -> uuid.UUID:
     """The id of the company with this name, created when missing."""
-    row = conn.execute("select id from public.companies where name = %s", (name,)).fetchone()
-    if row:
-        return uuid.UUID(str(row[0]))
-    created = conn.execute(
-        "insert into public.companies (name) values (%s) returning id", (name,)
-    ).fetchone()
-    assert created is not None
-    return uuid.UUID(str(created[0]))
+    found = _scalar(conn, "select id from public.companies where name = %s", (name,))
+    if found is None:
+        found = _scalar(conn, "insert into public.companies (name) values (%s) returning id", (name,))
+    return uuid.UUID(str(found))
 
 
 def ensure_user(
@@ -58,17 +61,15 @@ def ensure_user(
 ) -> uuid.UUID:
     """The auth user with this email (created when missing), member of `company` with `role`."""
     email = email.strip().lower()
-    row = conn.execute("select id from auth.users where email = %s", (email,)).fetchone()
-    if row:
-        user_id = uuid.UUID(str(row[0]))
-    else:
-        created = conn.execute(
+    found = _scalar(conn, "select id from auth.users where email = %s", (email,))
+    if found is None:
+        found = _scalar(
+            conn,
             "insert into auth.users (email, encrypted_password, email_confirmed_at,"
             " raw_user_meta_data) values (%s, %s, now(), %s) returning id",
             (email, hash_password(password) if password else None, Jsonb({"full_name": full_name})),
-        ).fetchone()
-        assert created is not None
-        user_id = uuid.UUID(str(created[0]))
+        )
+    user_id = uuid.UUID(str(found))
     if company is not None:
         company_id = ensure_company(conn, company)
         conn.execute(
