@@ -14,7 +14,6 @@ from psycopg.types.json import Jsonb
 
 from dojo_local import keys
 
-
 _ITERATIONS = 200_000
 
 
@@ -36,7 +35,9 @@ def check_password(password: str, stored: str | None) -> bool:
     """Constant-time check of a password against `hash_password`'s output."""
     try:
         _, iterations, salt, digest = (stored or "").split("$")
-        actual = hashlib.pbkdf2_hmac("sha256", password.encode(), bytes.fromhex(salt), int(iterations))
+        actual = hashlib.pbkdf2_hmac(
+            "sha256", password.encode(), bytes.fromhex(salt), int(iterations)
+        )
     except ValueError:
         return False
     return hmac.compare_digest(actual.hex(), digest)
@@ -46,7 +47,9 @@ def ensure_company(conn: psycopg.Connection[Any], name: str) -> uuid.UUID:
     """The id of the company with this name, created when missing."""
     found = _scalar(conn, "select id from public.companies where name = %s", (name,))
     if found is None:
-        found = _scalar(conn, "insert into public.companies (name) values (%s) returning id", (name,))
+        found = _scalar(
+            conn, "insert into public.companies (name) values (%s) returning id", (name,)
+        )
     return uuid.UUID(str(found))
 
 

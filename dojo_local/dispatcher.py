@@ -6,6 +6,7 @@ Like pg_net it sends at most once (the row is deleted before sending) and record
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from typing import Any
@@ -104,10 +105,9 @@ class Dispatcher(threading.Thread):
     def run(self) -> None:
         with httpx.Client() as client:
             while not self._stop_event.is_set():
-                try:
+                # the database restarting: try again on the next tick
+                with contextlib.suppress(psycopg.Error):
                     drain(self.url, client=client)
-                except psycopg.Error:
-                    pass  # the database restarting: try again on the next tick
                 self._stop_event.wait(self.interval)
 
     def stop(self) -> None:

@@ -1,4 +1,4 @@
-"""Prepares the local world: embedded database, migrations, hooks, and the settings that point at it."""
+"""Prepares the local world: embedded database, migrations, hooks, settings pointing at them."""
 
 from __future__ import annotations
 

@@ -23,8 +23,8 @@ from psycopg.rows import dict_row
 os.environ.setdefault("DOJO_ENVIRONMENT", "test")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SalesAIDojoTest")
 
-from dojo_local import accounts, pg, runtime  # noqa: E402
-from dojo_local.server import BackgroundServer, free_port  # noqa: E402
+from dojo_local import accounts, pg, runtime
+from dojo_local.server import BackgroundServer, free_port
 
 TABLES = (
     "public.usage, public.feedback, public.training_sessions, public.personas,"
@@ -58,12 +58,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWorld]:
 
 
 @pytest.fixture
-def db_url(world: LocalWorld) -> Iterator[str]:
+def db_url(world: LocalWorld) -> str:
     """The database URL, with every table emptied before the test."""
     with psycopg.connect(world.env.database_url, autocommit=True) as conn:
         conn.execute(f"truncate {TABLES} restart identity cascade")
     runtime.apply_settings(world.env)
-    yield world.env.database_url
+    return world.env.database_url
 
 
 @pytest.fixture

@@ -26,8 +26,9 @@ def invite_user(conn: Connection, email: str, full_name: str | None) -> uuid.UUI
 
 def _supabase_invite(email: str, full_name: str | None) -> uuid.UUID:
     # supabase-py is heavy: imported on first invite, not at cold start.
-    from supabase import create_client
     from supabase_auth.errors import AuthApiError, AuthError
+
+    from supabase import create_client
 
     settings = get_settings()
     key = settings.supabase_service_key.get_secret_value()

@@ -103,11 +103,14 @@ def invite(conn: Connection, principal: Principal, body: InviteIn) -> dict[str, 
         if current["company_id"] != principal.company_id:
             raise Conflict("this person cannot be invited")
         raise Conflict("this person is already a member")
-    return conn.execute(
-        "insert into public.profiles (id, company_id, role, full_name, email)"
-        " values (%s, %s, %s, %s, %s) returning id, email, full_name, role, created_at",
-        (user_id, principal.company_id, body.role, body.full_name, email),
-    ).fetchone() or {}
+    return (
+        conn.execute(
+            "insert into public.profiles (id, company_id, role, full_name, email)"
+            " values (%s, %s, %s, %s, %s) returning id, email, full_name, role, created_at",
+            (user_id, principal.company_id, body.role, body.full_name, email),
+        ).fetchone()
+        or {}
+    )
 
 
 def _lock_member(conn: Connection, member_id: uuid.UUID) -> dict[str, Any]:

@@ -76,7 +76,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return _error(request, 422, "validation_error", "the request is not valid", details)
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+async def _unexpected(request: Request, _exc: Exception) -> Response:
     logger.exception("unhandled error", extra={"request_id": request_id_of(request)})
     return _error(request, 500, "internal_error", "something went wrong on our side")
 

@@ -28,4 +28,4 @@ def make_handler(app: FastAPI, sweeper: Callable[[], dict[str, Any]] | None = No
             return sweeper()
         return asgi(event, context)  # type: ignore[arg-type]
 
-    return lambda_handler
+    return lambda_handler  # type: ignore[no-any-return]

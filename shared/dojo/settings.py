@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     openai_timeout_seconds: float = 30.0
     openai_max_retries: int = Field(default=3, ge=0, le=8)
+    llm_model: str = "gpt-4o"
+    llm_temperature: float = Field(default=0.7, ge=0, le=2)
     embedding_model: str = "text-embedding-3-small"
     embedding_dimensions: int = 1536
     supabase_service_key: SecretStr = SecretStr("")

@@ -94,7 +94,15 @@ def test_hs256_is_refused_unless_configured(api, make_user, world, monkeypatch):
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer", "Bearer ", "Basic abc", "Bearer not.a.jwt", "Bearer " + "x" * 5000, "Bearer a.b"],
+    [
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic abc",
+        "Bearer not.a.jwt",
+        "Bearer " + "x" * 5000,
+        "Bearer a.b",
+    ],
 )
 def test_garbage_is_401(api, db_url, header):
     headers = {"authorization": header} if header else {}
@@ -126,7 +134,9 @@ def test_rotated_key_is_picked_up(api, make_user, world, monkeypatch):
     from dojo import auth
 
     monkeypatch.setattr(auth._JwksCache, "min_refresh_seconds", 0.0)
-    token = jwt.encode(_claims(world, user), new_key, algorithm="ES256", headers={"kid": new_jwk["kid"]})
+    token = jwt.encode(
+        _claims(world, user), new_key, algorithm="ES256", headers={"kid": new_jwk["kid"]}
+    )
     response = api.get(ME, headers={"authorization": f"Bearer {token}"})
     clear_jwks_cache()
     assert response.status_code == 200
