@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     supabase_service_key: SecretStr = SecretStr("")
     storage_bucket: str = "documents"
 
+    # grading: the rubric version new sessions freeze, the judge model and its sampling
+    rubric_version: str = "2026-11-v1"
+    grading_model: str = ""  # empty: the general `llm_model`
+    grading_samples: int = Field(default=1, ge=1, le=9)
+    grading_max_attempts: int = Field(default=5, ge=1, le=50)
+
     # local runtime
     data_dir: str = ".dojo"
     public_url: str = "http://127.0.0.1:8000"
