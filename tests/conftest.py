@@ -91,7 +91,8 @@ def make_user(world: LocalWorld, sql: psycopg.Connection[Any]) -> Callable[..., 
     """Create a user in a company with a role and return them with a token."""
 
     def make(company: str = "Acme", role: str = "salesperson", email: str | None = None) -> User:
-        email = email or f"{role}-{uuid.uuid4().hex[:8]}@{company.lower().replace(' ', '')}.test"
+        domain = company.lower().replace(" ", "")
+        email = email or f"{role}-{uuid.uuid4().hex[:8]}@{domain}.com.br"
         user_id = accounts.ensure_user(sql, email, company=company, role=role, full_name=email)
         row = sql.execute("select company_id from public.profiles where id = %s", (user_id,))
         company_id = row.fetchone()["company_id"]  # type: ignore[index]

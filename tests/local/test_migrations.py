@@ -1,0 +1,95 @@
+"""Migrations: tracked (applying twice is a no-op) and safe to push to a real Supabase project."""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+
+from dojo_local import migrate
+from dojo_local.paths import MIGRATIONS
+
+SUPABASE_SCHEMAS = (
+    "auth",
+    "storage",
+    "net",
+    "vault",
+    "extensions",
+    "supabase_functions",
+    "realtime",
+)
+SUPABASE_ROLES = (
+    "anon",
+    "authenticated",
+    "service_role",
+    "authenticator",
+    "postgres",
+    "supabase_auth_admin",
+    "supabase_admin",
+    "supabase_storage_admin",
+)
+
+
+def test_applying_twice_is_a_noop(db_url):
+    assert migrate.migrate(db_url) == []
+    with psycopg.connect(db_url) as conn:
+        applied = conn.execute("select count(*) from supabase_migrations.schema_migrations")
+        assert applied.fetchone()[0] == len(migrate.migration_files())
+
+
+def test_fresh_database_applies_everything_in_order(tmp_path):
+    from dojo_local import pg
+
+    url = pg.start(tmp_path)
+    try:
+        applied = migrate.migrate(url)
+        versions = [v for v, _ in migrate.migration_files()]
+        assert applied == versions
+        assert all(
+            v.startswith("local_")
+            for v in versions[: len(list(MIGRATIONS.parent.joinpath("local").glob("*.sql")))]
+        )
+        assert migrate.migrate(url) == []
+    finally:
+        pg.destroy(tmp_path)
+
+
+def _statements(sql: str) -> list[str]:
+    without_comments = re.sub(r"--[^\n]*", "", sql)
+    return [s.strip().lower() for s in without_comments.split(";") if s.strip()]
+
+
+def test_migrations_never_create_or_alter_supabase_owned_schemas_or_roles():
+    schema = "|".join(SUPABASE_SCHEMAS)
+    role = "|".join(SUPABASE_ROLES)
+    forbidden = [
+        rf"\b(create|alter|drop)\s+schema\s+(if\s+(not\s+)?exists\s+)?({schema})\b",
+        rf"\b(create|alter|drop)\s+role\s+(if\s+(not\s+)?exists\s+)?({role})\b",
+        rf"\b(create|alter|drop)\s+(table|view|type|sequence)\s+(if\s+(not\s+)?exists\s+)?({schema})\.",
+        r"\bcreate\s+(or\s+replace\s+)?function\s+(auth|storage|net|vault)\.",
+        r"\bcreate\s+role\b",
+        r"\balter\s+database\b",
+    ]
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        for statement in _statements(path.read_text()):
+            for pattern in forbidden:
+                assert not re.search(pattern, statement), f"{path.name}: {statement[:120]}"
+
+
+def test_every_public_table_has_rls(sql):
+    rows = sql.execute(
+        "select c.relname, c.relrowsecurity from pg_class c join pg_namespace n"
+        " on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r'"
+    ).fetchall()
+    assert rows
+    assert [r["relname"] for r in rows if not r["relrowsecurity"]] == []
+
+
+def test_security_definer_functions_pin_their_search_path(sql):
+    rows = sql.execute(
+        "select p.proname, p.proconfig from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
+        " where n.nspname in ('public', 'private') and p.prosecdef"
+    ).fetchall()
+    assert rows
+    for row in rows:
+        assert any(c.startswith("search_path=") for c in row["proconfig"] or []), row["proname"]
