@@ -27,7 +27,11 @@ def http_event(method: str, path: str, body: Any = None, headers: dict[str, str]
         "routeKey": f"{method} {path}",
         "rawPath": path,
         "rawQueryString": "",
-        "headers": {"host": "api.example.com", "content-type": "application/json", **(headers or {})},
+        "headers": {
+            "host": "api.example.com",
+            "content-type": "application/json",
+            **(headers or {}),
+        },
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "api",

@@ -60,7 +60,9 @@ def test_scheduled_event_runs_the_sweeper_not_mangum():
     calls = []
     handler = make_handler(create_app("x", title="x"), sweeper=lambda: calls.append(1) or {"ok": 1})
     context = types.SimpleNamespace(
-        function_name="x", memory_limit_in_mb=128, aws_request_id="r",
+        function_name="x",
+        memory_limit_in_mb=128,
+        aws_request_id="r",
         invoked_function_arn="arn:aws:lambda:us-east-1:1:function:x",
     )
     assert handler({"source": "aws.events", "detail-type": "Scheduled Event"}, context) == {"ok": 1}
