@@ -20,7 +20,7 @@ _ITERATIONS = 200_000
 def _scalar(conn: psycopg.Connection[Any], query: str, params: tuple[Any, ...]) -> Any:
     """The first column of the first row (whatever the connection's row factory), or None."""
     with conn.cursor(row_factory=tuple_row) as cur:
-        row = cur.execute(query, params).fetchone()  # type: ignore[arg-type]
+        row = cur.execute(query, params).fetchone()
     return row[0] if row else None
 
 

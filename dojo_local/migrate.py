@@ -37,7 +37,7 @@ def migrate(url: str) -> list[str]:
             if version in done:
                 continue
             with conn.transaction():
-                conn.execute(path.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+                conn.execute(path.read_text(encoding="utf-8"))
                 conn.execute(
                     "insert into supabase_migrations.schema_migrations (version, name)"
                     " values (%s, %s)",

