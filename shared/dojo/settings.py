@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     grading_samples: int = Field(default=1, ge=1, le=9)
     grading_max_attempts: int = Field(default=5, ge=1, le=50)
 
+    # onboarding: uploads, extraction, chunking and the sweeper
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    max_pages: int = Field(default=500, ge=1)
+    max_unzipped_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
+    chunk_size: int = Field(default=1000, ge=200, le=8000)
+    chunk_overlap: int = Field(default=150, ge=0, le=1000)
+    upload_url_seconds: int = Field(default=7200, ge=60)
+    processing_stale_seconds: int = Field(default=900, ge=30)
+    max_processing_attempts: int = Field(default=5, ge=1, le=20)
+
     # local runtime
     data_dir: str = ".dojo"
     public_url: str = "http://127.0.0.1:8000"

@@ -52,7 +52,8 @@ def record(
 ) -> None:
     """Record one call's usage for a company (works in tenant and service transactions)."""
     conn.execute(
-        "select private.record_usage(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "select private.record_usage(%s, %s, %s, %s, %s, %s::integer, %s::integer,"
+        " %s::integer, %s::numeric, %s::numeric, %s)",
         (
             company_id,
             usage.kind,

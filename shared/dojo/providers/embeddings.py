@@ -55,6 +55,15 @@ def offline_vector(text: str, dimensions: int = 1536) -> list[float]:
     return [v / norm for v in vector] if norm else vector
 
 
+class _Transient(Exception):
+    """A failure worth retrying: rate limit, 5xx, timeout, connection error."""
+
+
+# Backoff between retries (seconds): exponential with full jitter, capped.
+RETRY_WAIT_MULTIPLIER = 0.5
+RETRY_WAIT_MAX = 8.0
+
+
 def _openai_batch(
     texts: Sequence[str], model: str, dimensions: int
 ) -> tuple[list[list[float]], int]:
@@ -63,12 +72,19 @@ def _openai_batch(
     from dojo.providers.llm import client
 
     try:
-        response = client().embeddings.create(model=model, input=list(texts), dimensions=dimensions)
+        # retries are ours (tenacity, below): one policy, visible in one place
+        response = (
+            client()
+            .with_options(max_retries=0)
+            .embeddings.create(model=model, input=list(texts), dimensions=dimensions)
+        )
     except openai.RateLimitError as exc:
-        raise ServiceUnavailable("the embeddings service is rate limited") from exc
+        raise _Transient("the embeddings service is rate limited") from exc
     except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-        raise ServiceUnavailable("the embeddings service did not answer in time") from exc
+        raise _Transient("the embeddings service did not answer in time") from exc
     except openai.APIStatusError as exc:
+        if exc.status_code >= 500:
+            raise _Transient(f"the embeddings service answered {exc.status_code}") from exc
         raise UpstreamError(f"the embeddings service answered {exc.status_code}") from exc
     ordered = sorted(response.data, key=lambda d: d.index)
     if len(ordered) != len(texts):
@@ -76,24 +92,64 @@ def _openai_batch(
     return [list(d.embedding) for d in ordered], int(response.usage.prompt_tokens)
 
 
+def _with_retries(
+    texts: Sequence[str], model: str, dimensions: int, attempts: int
+) -> tuple[list[list[float]], int, int]:
+    """One batch, retried on transient failures; returns vectors, tokens and requests made."""
+    from tenacity import (
+        RetryError,
+        Retrying,
+        retry_if_exception_type,
+        stop_after_attempt,
+        wait_random_exponential,
+    )
+
+    made = 0
+    retrying = Retrying(
+        stop=stop_after_attempt(attempts),
+        wait=wait_random_exponential(multiplier=RETRY_WAIT_MULTIPLIER, max=RETRY_WAIT_MAX),
+        retry=retry_if_exception_type(_Transient),
+    )
+    try:
+        for attempt in retrying:
+            with attempt:
+                made += 1
+                vectors, tokens = _openai_batch(texts, model, dimensions)
+                return vectors, tokens, made
+    except RetryError as exc:
+        cause = exc.last_attempt.exception()
+        message = str(cause) if cause else "the embeddings service is unavailable"
+        raise ServiceUnavailable(f"{message}; try again shortly") from cause
+    raise ServiceUnavailable("the embeddings service is unavailable")  # pragma: no cover
+
+
 def embed(texts: Sequence[str], operation: str = "embed") -> Embedded:
-    """Embed `texts` with the configured provider: one request per `BATCH_SIZE` texts."""
+    """Embed `texts` with the configured provider: one request per `BATCH_SIZE` texts.
+
+    OpenAI batches are retried with exponential backoff and jitter on 429, 5xx, timeouts and
+    connection errors (`openai_max_retries` retries); what still fails raises ServiceUnavailable,
+    which callers treat as "try again later". `requests` counts embedding calls made (offline:
+    batches computed), which is what the no-second-bill guarantees are measured in.
+    """
     settings = get_settings()
     model = settings.active_embedding_model
     dims = settings.embedding_dimensions
     started = time.monotonic()
+    batches = [texts[i : i + BATCH_SIZE] for i in range(0, len(texts), BATCH_SIZE)]
     if settings.embeddings_provider == "offline":
         vectors = [offline_vector(t, dims) for t in texts]
         usage = Usage("embeddings", "offline", model, operation, inputs=len(texts))
-        return Embedded(vectors, model, usage, requests=0)
+        return Embedded(vectors, model, usage, requests=len(batches))
     vectors = []
     tokens = 0
     requests = 0
-    for start in range(0, len(texts), BATCH_SIZE):
-        batch_vectors, batch_tokens = _openai_batch(texts[start : start + BATCH_SIZE], model, dims)
+    for batch in batches:
+        batch_vectors, batch_tokens, made = _with_retries(
+            batch, model, dims, settings.openai_max_retries + 1
+        )
         vectors.extend(batch_vectors)
         tokens += batch_tokens
-        requests += 1
+        requests += made
     usage = Usage(
         "embeddings",
         "openai",

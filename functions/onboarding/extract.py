@@ -1,0 +1,349 @@
+"""Text out of an uploaded file: PDF, DOCX, TXT and Markdown, the type decided by the bytes.
+
+Every refusal is an `ExtractionError` whose message a manager can act on ("the PDF is protected
+by a password: remove it and upload again"), never a parser's stack trace. pypdf and python-docx
+are imported on first use, not at cold start.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["pdf", "docx", "text", "markdown"]
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"BM", "a BMP image"),
+)
+_MARKDOWN_NAMES = (".md", ".markdown")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+class ExtractionError(Exception):
+    """The file cannot become text; `message` tells the manager what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of text with where it came from: page (PDF) and nearest heading."""
+
+    text: str
+    page: int | None
+    heading: str | None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text, in reading order."""
+
+    kind: Kind
+    mime: str
+    blocks: list[Block]
+    pages: int | None
+
+    @property
+    def chars(self) -> int:
+        """How many characters of text were found."""
+        return sum(len(b.text) for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may be: pages and uncompressed size of Office files."""
+
+    max_pages: int = 500
+    max_unzipped_bytes: int = 100 * 1024 * 1024
+
+
+def sniff(data: bytes, filename: str) -> Kind:
+    """The file's kind from its bytes; the name only tells Markdown from plain text."""
+    if not data:
+        raise ExtractionError("the file is empty (0 bytes): upload a file with content")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ExtractionError(
+            "this is an old Office file (.doc/.xls/.ppt): save it as .docx or PDF and upload again"
+        )
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        raise ExtractionError(_unsupported("a WebP image"))
+    for magic, what in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            raise ExtractionError(_unsupported(what))
+    if data[:2] == b"\x1f\x8b" or data[:6] == b"7z\xbc\xaf\x27\x1c" or data[:4] == b"Rar!":
+        raise ExtractionError(_unsupported("a compressed archive"))
+    if _looks_binary(data):
+        raise ExtractionError(_unsupported("a binary file"))
+    return "markdown" if filename.lower().endswith(_MARKDOWN_NAMES) else "text"
+
+
+def _unsupported(what: str) -> str:
+    return (
+        f"unsupported file type: this is {what}. Upload PDF, Word (.docx), text or Markdown files"
+    )
+
+
+def _zip_kind(data: bytes) -> Kind:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ExtractionError("the file looks like a Word document but is damaged") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    if "[Content_Types].xml" in names:
+        raise ExtractionError(
+            _unsupported("an Office file other than Word (e.g. Excel or PowerPoint)")
+        )
+    raise ExtractionError(_unsupported("a ZIP archive"))
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control > len(head) // 20
+
+
+def extract(data: bytes, filename: str, limits: Limits | None = None) -> Extracted:
+    """The text of `data` in blocks; raises ExtractionError with a manager-readable message."""
+    limits = limits or Limits()
+    kind = sniff(data, filename)
+    if kind == "pdf":
+        result = _pdf(data, limits)
+    elif kind == "docx":
+        result = _docx(data, limits)
+    else:
+        result = _text(data, kind)
+    if not any(b.text.strip() for b in result.blocks):
+        if kind == "pdf":
+            raise ExtractionError(
+                "no extractable text: the PDF seems to be scanned images. Upload a PDF with"
+                " selectable text (run OCR first) or the original document"
+            )
+        raise ExtractionError("the file has no text to learn from")
+    return result
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _pdf(data: bytes, limits: Limits) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+
+    damaged = "the PDF is damaged or incomplete: export it again and upload the new file"
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not _decrypts_without_password(reader):
+            raise ExtractionError(
+                "the PDF is protected by a password: remove the protection and upload it again"
+            )
+        count = len(reader.pages)
+    except ExtractionError:
+        raise
+    except FileNotDecryptedError as exc:
+        raise ExtractionError(
+            "the PDF is protected by a password: remove the protection and upload it again"
+        ) from exc
+    except (PyPdfError, PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ExtractionError(damaged) from exc
+    if count == 0:
+        raise ExtractionError(damaged)
+    if count > limits.max_pages:
+        raise ExtractionError(
+            f"the PDF has {count} pages; the limit is {limits.max_pages}. Split it and upload"
+            " the parts"
+        )
+    blocks: list[Block] = []
+    heading: str | None = None
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ExtractionError(damaged) from exc
+        for paragraph in _paragraphs(text):
+            if _looks_like_heading(paragraph):
+                heading = paragraph
+            blocks.append(Block(paragraph, number, heading))
+    return Extracted("pdf", "application/pdf", blocks, count)
+
+
+def _decrypts_without_password(reader: object) -> bool:
+    """Owner-only protection (an empty user password) still lets us read the text."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    assert isinstance(reader, PdfReader)
+    try:
+        return bool(reader.decrypt(""))
+    except (PyPdfError, NotImplementedError, ValueError):
+        return False
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines of a page grouped into paragraphs (PDF text has no paragraph marks of its own)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if current and (_looks_like_heading(line) or _looks_like_heading(current[-1])):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _looks_like_heading(line: str) -> bool:
+    """A short line without final punctuation that starts with a capital or a number."""
+    words = line.split()
+    return (
+        0 < len(words) <= 10
+        and len(line) <= 80
+        and line[-1] not in ".,;:!?)"
+        and (line[0].isupper() or line[0].isdigit())
+        and sum(c.isalpha() for c in line) >= 3
+        and not line.lower().startswith(("r$", "www.", "http"))
+    )
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+
+def _docx(data: bytes, limits: Limits) -> Extracted:
+    _guard_zip(data, limits.max_unzipped_bytes)
+    import docx
+    from docx.opc.exceptions import OpcError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    damaged = "the Word document is damaged: open it in Word, save it again and upload it"
+    try:
+        document = docx.Document(io.BytesIO(data))
+        content = list(document.iter_inner_content())
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, AttributeError) as exc:
+        raise ExtractionError(damaged) from exc
+    except Exception as exc:  # lxml's XMLSyntaxError and friends: a broken part, not our bug
+        if type(exc).__module__.startswith("lxml"):
+            raise ExtractionError(damaged) from exc
+        raise
+    blocks: list[Block] = []
+    heading: str | None = None
+    for item in content:
+        if isinstance(item, Paragraph):
+            text = item.text.strip()
+            if not text:
+                continue
+            style = (item.style.name if item.style is not None else "") or ""
+            if style.lower().startswith(("heading", "title", "título", "titulo")):
+                heading = text
+            blocks.append(Block(text, None, heading))
+        elif isinstance(item, Table):
+            for row in _table_rows(item):
+                blocks.append(Block(row, None, heading))
+    return Extracted(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        blocks,
+        None,
+    )
+
+
+def _table_rows(table: object) -> list[str]:
+    """Each row as `cell | cell | cell` (merged cells once), so a row stays one unit."""
+    from docx.table import Table
+
+    assert isinstance(table, Table)
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if text and (not cells or cells[-1] != text):
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _guard_zip(data: bytes, max_bytes: int) -> None:
+    """Refuse archives that inflate past `max_bytes`, counting real bytes (headers can lie)."""
+    bomb = (
+        "the Word document expands to more than"
+        f" {max_bytes // (1024 * 1024)} MB when opened; it was refused as unsafe"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > 5000:
+                raise ExtractionError(bomb)
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while block := stream.read(1 << 16):
+                        total += len(block)
+                        if total > max_bytes:
+                            raise ExtractionError(bomb)
+    except ExtractionError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise ExtractionError(
+            "the Word document is damaged: open it in Word, save it again and upload it"
+        ) from exc
+
+
+# --- TXT / Markdown ---------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1 (never fails)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _text(data: bytes, kind: Kind) -> Extracted:
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[Block] = []
+    heading: str | None = None
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        first = paragraph.split("\n", 1)[0]
+        match = _MD_HEADING.match(first) if kind == "markdown" else None
+        if match:
+            heading = match.group(1)
+        blocks.append(Block(paragraph, None, heading))
+    mime = "text/markdown" if kind == "markdown" else "text/plain"
+    return Extracted(kind, mime, blocks, None)

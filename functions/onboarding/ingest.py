@@ -1,0 +1,269 @@
+"""The ingestion pipeline: claim a document, extract, chunk, embed, replace its chunks.
+
+Guarantees (each has a test):
+- one worker per document: the claim is an atomic UPDATE (`private.claim_document`); a duplicate
+  hook or a second worker finds nothing to claim, and a worker whose claim went stale (the sweeper
+  re-claimed) cannot write its result (`attempts` is the fencing token);
+- no second bill: a chunk whose text was already embedded with the active model for this company
+  reuses that vector, so re-uploading or reprocessing unchanged material makes zero requests;
+- all or nothing: the document's chunks are replaced, and it becomes `ready`, in one transaction;
+- bad files end `failed` with a message a manager can act on; outages end `failed` but
+  `retryable`, and the sweeper finishes them later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from psycopg.types.json import Jsonb
+
+from dojo import usage as usage_log
+from dojo.db import Connection, service_transaction
+from dojo.errors import AppError, ServiceUnavailable
+from dojo.observability import logger, metrics
+from dojo.providers import embeddings
+from dojo.settings import get_settings
+from onboarding import storage
+from onboarding.chunking import Chunk, chunk_blocks
+from onboarding.extract import ExtractionError, Limits, extract
+
+Outcome = Literal["ready", "failed", "retry", "skipped"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one processing run did."""
+
+    document_id: uuid.UUID
+    outcome: Outcome
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    requests: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Claim:
+    id: uuid.UUID
+    company_id: uuid.UUID
+    storage_path: str
+    filename: str
+    attempts: int
+
+
+class _Superseded(Exception):
+    """Another worker owns the document now: drop this run's result."""
+
+
+def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
+    stale = get_settings().processing_stale_seconds
+    with service_transaction() as conn:
+        row = conn.execute(
+            "select * from private.claim_document(%s, %s, %s)", (document_id, company_id, stale)
+        ).fetchone()
+    if row is None:
+        return None
+    return _Claim(
+        row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"]
+    )
+
+
+def _update(claim: _Claim, **fields: Any) -> None:
+    """Write progress/outcome fields, only while this run still owns the document."""
+    assignments = ", ".join(f"{name} = %s" for name in fields)
+    with service_transaction() as conn:
+        cur = conn.execute(
+            f"update public.documents set {assignments}"
+            " where id = %s and attempts = %s and status = 'processing'",
+            (*fields.values(), claim.id, claim.attempts),
+        )
+        if cur.rowcount == 0:
+            raise _Superseded
+
+
+def _reusable(
+    conn: Connection, company_id: uuid.UUID, model: str, hashes: list[str]
+) -> dict[str, str]:
+    """Vectors (as pgvector text) already paid for, by content hash, for this company+model."""
+    if not hashes:
+        return {}
+    rows = conn.execute(
+        "select distinct on (content_hash) content_hash, embedding::text as embedding"
+        " from public.knowledge_base where company_id = %s and embedding_model = %s"
+        " and content_hash = any(%s) and embedding is not null",
+        (company_id, model, hashes),
+    ).fetchall()
+    return {r["content_hash"]: r["embedding"] for r in rows}
+
+
+def _vector_text(vector: list[float]) -> str:
+    return "[" + ",".join(f"{v:.7g}" for v in vector) + "]"
+
+
+def _embed(claim: _Claim, chunks: list[Chunk], model: str) -> tuple[dict[str, str], Result]:
+    """A vector for every distinct chunk text: reused when possible, else embedded in batches."""
+    hashes = sorted({c.content_hash for c in chunks})
+    with service_transaction() as conn:
+        vectors = _reusable(conn, claim.company_id, model, hashes)
+    missing: dict[str, str] = {}
+    for chunk in chunks:
+        if chunk.content_hash not in vectors:
+            missing.setdefault(chunk.content_hash, chunk.content)
+    todo = list(missing.items())
+    requests = 0
+    for start in range(0, len(todo), embeddings.BATCH_SIZE):
+        batch = todo[start : start + embeddings.BATCH_SIZE]
+        result = embeddings.embed([text for _, text in batch], operation="ingest")
+        requests += result.requests
+        for (digest, _), vector in zip(batch, result.vectors, strict=True):
+            vectors[digest] = _vector_text(vector)
+        with service_transaction() as conn:
+            usage_log.record(conn, claim.company_id, result.usage, ref_id=claim.id)
+        done = start + len(batch)
+        _update(claim, progress=round(0.2 + 0.7 * done / max(1, len(todo)), 3))
+    stats = Result(claim.id, "ready", len(chunks), len(todo), len(hashes) - len(todo), requests)
+    return vectors, stats
+
+
+def _replace_chunks(
+    claim: _Claim,
+    chunks: list[Chunk],
+    vectors: dict[str, str],
+    model: str,
+    fields: dict[str, Any],
+) -> None:
+    """Swap the document's chunks and mark it ready, in one transaction, if still ours."""
+    with service_transaction() as conn:
+        owner = conn.execute(
+            "select attempts, status from public.documents where id = %s for update", (claim.id,)
+        ).fetchone()
+        if owner is None or owner["attempts"] != claim.attempts or owner["status"] != "processing":
+            raise _Superseded
+        conn.execute("delete from public.knowledge_base where document_id = %s", (claim.id,))
+        with conn.cursor().copy(
+            "copy public.knowledge_base (company_id, document_id, chunk_index, content,"
+            " metadata, content_hash, embedding, embedding_model) from stdin"
+        ) as copy:
+            for chunk in chunks:
+                copy.write_row(
+                    (
+                        claim.company_id,
+                        claim.id,
+                        chunk.index,
+                        chunk.content,
+                        Jsonb(chunk.metadata),
+                        chunk.content_hash,
+                        vectors[chunk.content_hash],
+                        model,
+                    )
+                )
+        assignments = ", ".join(f"{name} = %s" for name in fields)
+        conn.execute(
+            f"update public.documents set {assignments} where id = %s",
+            (*fields.values(), claim.id),
+        )
+
+
+def _fail(claim: _Claim, message: str, *, retryable: bool) -> None:
+    settings = get_settings()
+    if retryable and claim.attempts >= settings.max_processing_attempts:
+        message = f"{message} (gave up after {claim.attempts} attempts; reprocess to try again)"
+        retryable = False
+    elif retryable:
+        message = f"{message}; it will be retried automatically"
+    _update(
+        claim,
+        status="failed",
+        error=message,
+        retryable=retryable,
+        processed_at=None,
+    )
+
+
+def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
+    """Process one document if this worker can claim it; never raises for a bad file."""
+    started = time.monotonic()
+    claim = _claim(document_id, company_id)
+    if claim is None:
+        return Result(document_id, "skipped")
+    settings = get_settings()
+    model = settings.active_embedding_model
+    try:
+        try:
+            data = storage.get_storage().get(claim.storage_path)
+        except storage.ObjectMissing as exc:
+            raise ExtractionError("the file is missing from storage; upload it again") from exc
+        if len(data) > settings.max_upload_bytes:
+            raise ExtractionError(
+                f"the file is over the {settings.max_upload_bytes // (1024 * 1024)} MB limit"
+            )
+        sha = hashlib.sha256(data).hexdigest()
+        _update(claim, sha256=sha, bytes=len(data), progress=0.05)
+        extracted = extract(
+            data,
+            claim.filename,
+            Limits(max_pages=settings.max_pages, max_unzipped_bytes=settings.max_unzipped_bytes),
+        )
+        chunks = chunk_blocks(extracted.blocks, settings.chunk_size, settings.chunk_overlap)
+        _update(claim, pages=extracted.pages, mime=extracted.mime, progress=0.2)
+        vectors, stats = _embed(claim, chunks, model)
+        _replace_chunks(
+            claim,
+            chunks,
+            vectors,
+            model,
+            {
+                "status": "ready",
+                "progress": 1.0,
+                "chunk_count": len(chunks),
+                "embeddings_created": stats.embedded,
+                "error": None,
+                "retryable": False,
+                "processed_at": datetime.now(UTC),
+            },
+        )
+    except _Superseded:
+        logger.info("document taken over by another worker", extra={"document_id": str(claim.id)})
+        return Result(claim.id, "skipped", seconds=time.monotonic() - started)
+    except ExtractionError as exc:
+        _fail_quietly(claim, exc.message, retryable=False)
+        metrics.add_metric(name="DocumentsFailed", unit="Count", value=1)
+        return Result(claim.id, "failed", error=exc.message, seconds=time.monotonic() - started)
+    except (ServiceUnavailable, AppError) as exc:
+        transient = isinstance(exc, ServiceUnavailable)
+        _fail_quietly(claim, exc.message, retryable=transient)
+        return Result(
+            claim.id,
+            "retry" if transient else "failed",
+            error=exc.message,
+            seconds=time.monotonic() - started,
+        )
+    metrics.add_metric(name="DocumentsReady", unit="Count", value=1)
+    metrics.add_metric(name="EmbeddingsCreated", unit="Count", value=stats.embedded)
+    return Result(
+        claim.id,
+        "ready",
+        stats.chunks,
+        stats.embedded,
+        stats.reused,
+        stats.requests,
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def _fail_quietly(claim: _Claim, message: str, *, retryable: bool) -> None:
+    try:
+        _fail(claim, message, retryable=retryable)
+    except _Superseded:
+        logger.info("failure not recorded: document taken over", extra={"id": str(claim.id)})
+    except ServiceUnavailable:
+        # the database itself is down: the row stays `processing` and the sweeper
+        # re-claims it once it is stale
+        logger.warning("could not record the failure", extra={"document_id": str(claim.id)})

@@ -1,0 +1,54 @@
+"""The onboarding sweeper (a schedule in production, `dojo sweep` locally).
+
+pg_net delivers at most once and workers can die, so the hook alone cannot be trusted to finish
+every document. The sweeper picks up documents whose hook never arrived (`pending` for a while),
+whose worker died (`processing` past the stale timeout) and those that failed for a passing reason
+(`retryable`, with exponential backoff and a cap on attempts), and processes them itself. It also
+fails announced uploads that never arrived once their signed URL expired.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from dojo.db import service_transaction
+from dojo.observability import logger
+from dojo.settings import get_settings
+from onboarding import ingest
+
+
+def sweep(
+    *, pending_seconds: int = 120, limit: int = 50, budget_seconds: float = 240.0
+) -> dict[str, Any]:
+    """Finish what the hooks did not; returns counts per outcome."""
+    settings = get_settings()
+    started = time.monotonic()
+    with service_transaction() as conn:
+        expired = conn.execute(
+            "select private.expire_abandoned_uploads(%s) as n",
+            (settings.upload_url_seconds + 300,),
+        ).fetchone()
+        rows = conn.execute(
+            "select * from private.documents_to_sweep(%s, %s, %s, %s)",
+            (
+                pending_seconds,
+                settings.processing_stale_seconds,
+                settings.max_processing_attempts,
+                limit,
+            ),
+        ).fetchall()
+    counts: dict[str, int] = {"ready": 0, "failed": 0, "retry": 0, "skipped": 0}
+    for row in rows:
+        if time.monotonic() - started > budget_seconds:
+            break  # the next run continues; a Lambda must not time out mid-document
+        result = ingest.process(row["id"], row["company_id"])
+        counts[result.outcome] += 1
+    summary = {
+        "sweeper": "onboarding",
+        "found": len(rows),
+        "expired_uploads": int(expired["n"]) if expired else 0,
+        **counts,
+    }
+    logger.info("onboarding sweep", extra=summary)
+    return summary
