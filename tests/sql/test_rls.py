@@ -215,7 +215,8 @@ def _insert_statements(t: Tenant, company: uuid.UUID) -> dict[str, tuple[str, tu
             (t.sessions[t.other_salesperson], company, t.users["salesperson"]),
         ),
         "usage": (
-            "insert into usage (company_id, kind, provider, operation) values (%s, 'llm', 'x', 'y')",
+            "insert into usage (company_id, kind, provider, operation)"
+            " values (%s, 'llm', 'x', 'y')",
             (company,),
         ),
     }
@@ -353,7 +354,10 @@ def test_hook_adds_company_and_role_claims(sql, tenants):
     out = _one(sql, "select public.custom_access_token_hook(%s)", Jsonb(event))
     assert out["claims"]["company_id"] == str(me.company)
     assert out["claims"]["user_role"] == "manager"
-    stranger = {"user_id": str(uuid.uuid4()), "claims": {"company_id": "forged", "user_role": "admin"}}
+    stranger = {
+        "user_id": str(uuid.uuid4()),
+        "claims": {"company_id": "forged", "user_role": "admin"},
+    }
     out = _one(sql, "select public.custom_access_token_hook(%s)", Jsonb(stranger))
     assert "company_id" not in out["claims"] and "user_role" not in out["claims"]
 

@@ -46,7 +46,12 @@ def test_upload_enqueues_one_onboarding_request(sql, db_url, company, world):
 
 @pytest.mark.parametrize(
     "name",
-    ["loose.pdf", "not-a-uuid/x/kit.pdf", "{company}/not-a-uuid/kit.pdf", "{company}/{doc}/a/b.pdf"],
+    [
+        "loose.pdf",
+        "not-a-uuid/x/kit.pdf",
+        "{company}/not-a-uuid/kit.pdf",
+        "{company}/{doc}/a/b.pdf",
+    ],
 )
 def test_objects_outside_the_convention_enqueue_nothing(sql, db_url, company, name):
     _upload(sql, name.format(company=company, doc=uuid.uuid4()))
@@ -70,7 +75,9 @@ def test_other_bucket_enqueues_nothing(sql, db_url, company):
 
 def test_a_document_id_of_another_company_is_not_hijacked(sql, db_url, company):
     other = accounts.ensure_user(sql, "m@beta.test", company="Beta", role="manager")
-    other_company = sql.execute("select company_id from profiles where id = %s", (other,)).fetchone()
+    other_company = sql.execute(
+        "select company_id from profiles where id = %s", (other,)
+    ).fetchone()
     doc = uuid.uuid4()
     _upload(sql, f"{company}/{doc}/kit.pdf")
     _upload(sql, f"{other_company['company_id']}/{doc}/evil.pdf")
