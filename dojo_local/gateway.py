@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dojo_local import keys
-from dojo_local.paths import FLOWS, FUNCTIONS, TEMPLATE
+from dojo_local import keys, local_auth
+from dojo_local.paths import FLOWS, FUNCTIONS, TEMPLATE, WEB_OUT
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -120,12 +121,23 @@ class Gateway:
         await (target or self.extra)(scope, receive, send)
 
 
+_web_static = StaticFiles(directory=WEB_OUT, html=True, check_dir=False)
+
+
 async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
-    if request.url.path == "/auth/v1/.well-known/jwks.json":
+    path = request.url.path
+    if path == "/auth/v1/.well-known/jwks.json":
         response = JSONResponse(keys.jwks())
-    elif request.url.path == "/health":
+    elif path.startswith(f"{local_auth.PREFIX}/"):
+        await local_auth.app(scope, receive, send)
+        return
+    elif path == "/health":
         response = JSONResponse({"status": "ok", "service": "dojo-dev", "functions": list(FLOWS)})
+    elif WEB_OUT.is_dir() and not path.startswith(("/api/", "/internal/")):
+        # The web app's static export (`make web`), on the API's origin: no CORS locally.
+        await _web_static(scope, receive, send)
+        return
     else:
         response = JSONResponse(
             {"error": {"code": "not_found", "message": "no such route", "request_id": ""}},
@@ -135,5 +147,5 @@ async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def build_gateway() -> Gateway:
-    """The gateway over the five functions, plus the local Auth endpoints."""
+    """The gateway over the five functions, plus the local Auth endpoints and the web app."""
     return Gateway(template_routes(), load_apps(), _local_auth)

@@ -10,6 +10,7 @@ FUNCTIONS = REPO / "functions"
 MIGRATIONS = REPO / "supabase" / "migrations"
 LOCAL_SQL = REPO / "supabase" / "local"
 TEMPLATE = REPO / "template.yaml"
+WEB_OUT = REPO / "web" / "out"
 FLOWS = ("onboarding", "personas", "sessions", "webhooks", "grading")
 
 
