@@ -1,0 +1,232 @@
+"""template.yaml: its routes are exactly the apps' routes, and its wiring matches the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from pydantic import SecretStr
+
+from dojo.settings import Settings
+from dojo_local.gateway import load_apps, load_template, template_routes
+from dojo_local.paths import FLOWS, FUNCTIONS, REPO, TEMPLATE
+
+# Served by every app but reached through the Function URLs, not the HTTP API.
+UNROUTED = {"/health", "/health/db"}
+HOOK_FLOWS = {"onboarding", "grading"}  # Supabase triggers call these (Function URLs)
+URL_FLOWS = {"onboarding", "grading", "webhooks"}  # + Vapi's server messages
+HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _key(method: str, path: str) -> tuple[str, str]:
+    return method.upper(), re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def _functions() -> dict[str, dict]:
+    resources = load_template()["Resources"]
+    return {
+        name: res
+        for name, res in resources.items()
+        if res.get("Type") == "AWS::Serverless::Function"
+    }
+
+
+def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(method, path) of every route, hidden ones included, through included routers."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:  # FastAPI keeps included routers as one lazy route
+            yield from _walk(included.routes, prefix + route.include_context.prefix)
+        elif isinstance(route, APIRoute):
+            for method in route.methods:
+                yield method, prefix + route.path
+
+
+def _app_routes() -> dict[str, set[tuple[str, str]]]:
+    """Each app's public routes (not health, docs or the internal hooks)."""
+    routes: dict[str, set[tuple[str, str]]] = {}
+    for flow, app in load_apps().items():
+        walked = set(_walk(app.routes))  # type: ignore[attr-defined]
+        documented = {  # FastAPI's own view, to prove the walk sees everything
+            (method.upper(), path)
+            for path, operations in app.openapi()["paths"].items()  # type: ignore[attr-defined]
+            for method in operations
+            if method.upper() in HTTP_METHODS
+        }
+        assert documented <= walked, flow
+        routes[flow] = {
+            _key(method, path)
+            for method, path in walked
+            if path not in UNROUTED and not path.startswith("/internal/") and method != "HEAD"
+        }
+    return routes
+
+
+def test_every_template_route_is_served_by_its_app():
+    served = _app_routes()
+    missing = [
+        f"{r.flow}: {r.method} {r.path}"
+        for r in template_routes()
+        if _key(r.method, r.path) not in served[r.flow]
+    ]
+    assert missing == [], "declared in template.yaml but not served by the app"
+
+
+def test_every_app_route_is_declared_in_the_template():
+    declared: dict[str, set[tuple[str, str]]] = {flow: set() for flow in FLOWS}
+    for r in template_routes():
+        declared[r.flow].add(_key(r.method, r.path))
+    missing = [
+        f"{flow}: {method} {path}"
+        for flow, keys in _app_routes().items()
+        for method, path in sorted(keys - declared[flow])
+    ]
+    assert missing == [], "served by an app but not routed by template.yaml"
+
+
+def test_no_route_is_declared_twice():
+    keys = [_key(r.method, r.path) for r in template_routes()]
+    assert len(keys) == len(set(keys))
+
+
+def test_each_function_builds_its_own_folder_as_a_package():
+    functions = _functions()
+    assert {Path(f["Properties"]["CodeUri"]).name for f in functions.values()} == set(FLOWS)
+    for logical_id, resource in functions.items():
+        props = resource["Properties"]
+        flow = Path(props["CodeUri"]).name
+        assert props["CodeUri"] == f"functions/{flow}"
+        assert props["Handler"] == f"{flow}.handler.lambda_handler"
+        assert resource["Metadata"] == {"BuildMethod": "makefile"}
+        makefile = (FUNCTIONS / flow / "Makefile").read_text(encoding="utf-8")
+        assert f"build-{logical_id}:" in makefile
+        assert props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == flow
+
+
+def test_layer_is_built_for_python312_arm64():
+    layer = load_template()["Resources"]["SharedLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == "shared/"
+    assert layer["Metadata"] == {"BuildMethod": "python3.12", "BuildArchitecture": "arm64"}
+    glob = load_template()["Globals"]["Function"]
+    assert glob["Runtime"] == "python3.12" and glob["Architectures"] == ["arm64"]
+
+
+def test_timeouts_fit_each_flow():
+    props = {Path(f["Properties"]["CodeUri"]).name: f["Properties"] for f in _functions().values()}
+    # ingestion and grading run long; request paths stay within the HTTP API's 30 s
+    assert props["onboarding"]["Timeout"] >= 120 and props["grading"]["Timeout"] >= 120
+    assert props["sessions"]["Timeout"] <= 30 and props["webhooks"]["Timeout"] <= 30
+
+
+def test_function_urls_and_schedules():
+    for resource in _functions().values():
+        props = resource["Properties"]
+        flow = Path(props["CodeUri"]).name
+        assert ("FunctionUrlConfig" in props) == (flow in URL_FLOWS), flow
+        schedules = [
+            e
+            for e in (props.get("Events") or {}).values()
+            if e["Type"] in ("Schedule", "ScheduleV2")
+        ]
+        assert len(schedules) == (1 if flow in HOOK_FLOWS else 0), flow
+
+
+def _secret_fields() -> set[str]:
+    return {name for name, field in Settings.model_fields.items() if field.annotation is SecretStr}
+
+
+def test_environment_names_real_settings_and_secrets_only_by_name():
+    """Every DOJO_* variable is a setting or a secret's SSM name; no secret value in the env."""
+    template = load_template()
+    fields = set(Settings.model_fields)
+    secrets = _secret_fields()
+    envs = [template["Globals"]["Function"]["Environment"]["Variables"]]
+    envs += [f["Properties"]["Environment"]["Variables"] for f in _functions().values()]
+    for env in envs:
+        for name in env:
+            if not name.startswith("DOJO_"):
+                assert name.startswith("POWERTOOLS_"), name
+                continue
+            setting = name.removeprefix("DOJO_").lower()
+            if setting.endswith("_ssm"):
+                assert setting.removesuffix("_ssm") in secrets, name
+            else:
+                assert setting in fields, name
+                assert setting not in secrets, f"{name} would put a secret value in the env"
+
+
+def test_each_function_reads_exactly_the_secrets_it_is_told_about():
+    """Least privilege: one SSM read policy per secret name in the function's environment."""
+    template = load_template()
+    shared = template["Globals"]["Function"]["Environment"]["Variables"]
+    for resource in _functions().values():
+        props = resource["Properties"]
+        env = {**shared, **props["Environment"]["Variables"]}
+        named = {
+            value["Sub"].removeprefix("/")
+            for key, value in env.items()
+            if key.endswith("_SSM") and isinstance(value, dict) and "Sub" in value
+        }
+        readable = {
+            p["SSMParameterReadPolicy"]["ParameterName"]["Sub"]
+            for p in props["Policies"]
+            if isinstance(p, dict) and "SSMParameterReadPolicy" in p
+        }
+        assert readable == named, props["CodeUri"]
+        assert all("*" not in name and name.startswith("dojo/${Stage}/") for name in readable)
+
+
+def _requirement_names(lines: list[str]) -> set[str]:
+    names = set()
+    for line in lines:
+        line = line.split("#")[0].strip()
+        if line:
+            names.add(re.split(r"[\[<>=!~; ]", line, maxsplit=1)[0].lower())
+    return names
+
+
+def test_requirements_match_pyproject():
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    deps = pyproject["project"]["dependencies"]
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    layer_block = text.split("# the layer", 1)[1].split("# per-function", 1)[0]
+    layer_specs = set(re.findall(r'"([^"]+)"', layer_block))
+    shared = {
+        line.strip()
+        for line in (REPO / "shared" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert shared == layer_specs
+    for flow in FLOWS:
+        lines = (FUNCTIONS / flow / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        specs = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+        assert specs <= set(deps), flow
+        assert not (_requirement_names(list(specs)) & _requirement_names(list(shared))), flow
+
+
+def test_outputs_give_every_url_a_deployer_needs():
+    outputs = load_template()["Outputs"]
+    assert {"ApiUrl", "OnboardingHookUrl", "GradingHookUrl", "VapiServerUrl"} <= set(outputs)
+    assert outputs["OnboardingHookUrl"]["Value"]["Sub"].endswith("internal/onboarding/hook")
+    assert outputs["GradingHookUrl"]["Value"]["Sub"].endswith("internal/grading/hook")
+    assert outputs["VapiServerUrl"]["Value"]["Sub"].endswith("api/v1/webhooks/vapi")
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "cfn-lint").exists(), reason="no cfn-lint")
+def test_cfn_lint_is_clean():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(TEMPLATE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
