@@ -131,6 +131,7 @@ def extract(data: bytes, filename: str, limits: Limits | None = None) -> Extract
         result = _docx(data, limits)
     else:
         result = _text(data, kind)
+    result = Extracted(result.kind, result.mime, _clean(result.blocks), result.pages)
     if not any(b.text.strip() for b in result.blocks):
         if kind == "pdf":
             raise ExtractionError(
@@ -139,6 +140,15 @@ def extract(data: bytes, filename: str, limits: Limits | None = None) -> Extract
             )
         raise ExtractionError("the file has no text to learn from")
     return result
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _clean(blocks: list[Block]) -> list[Block]:
+    """Drop control characters (PDFs emit NULs; Postgres text cannot hold them) and empties."""
+    cleaned = [Block(_CONTROL.sub("", b.text).strip(), b.page, b.heading) for b in blocks]
+    return [b for b in cleaned if b.text]
 
 
 # --- PDF --------------------------------------------------------------------------------------

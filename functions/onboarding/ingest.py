@@ -245,6 +245,13 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
             error=exc.message,
             seconds=time.monotonic() - started,
         )
+    except Exception:
+        # a bug or an unexpected database error: the transaction rolled back, the previous
+        # chunks stand; say so plainly and let the sweeper try again a bounded number of times
+        logger.exception("document processing crashed", extra={"document_id": str(claim.id)})
+        message = "processing stopped on an unexpected error"
+        _fail_quietly(claim, message, retryable=True)
+        return Result(claim.id, "retry", error=message, seconds=time.monotonic() - started)
     metrics.add_metric(name="DocumentsReady", unit="Count", value=1)
     metrics.add_metric(name="EmbeddingsCreated", unit="Count", value=stats.embedded)
     return Result(

@@ -1,5 +1,9 @@
 """Text embeddings: OpenAI (batched, retried) or a deterministic offline embedder.
 
+OpenAI's `/embeddings` is called over plain httpx (the REST shape is one POST), with our own
+retry policy (tenacity: exponential backoff with jitter on 429, 5xx, timeouts and connection
+errors), so the policy is in one place and the calls are testable with respx.
+
 The offline embedder hashes character n-grams (3-5) of the accent-folded, lower-cased words into
 1536 dimensions and L2-normalises the result, so the whole pipeline and retrieval work with no key
 and give the same vectors on every machine. Similar wording gives similar vectors; it is not a
@@ -15,6 +19,9 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import httpx
 
 from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.settings import get_settings
@@ -64,32 +71,46 @@ RETRY_WAIT_MULTIPLIER = 0.5
 RETRY_WAIT_MAX = 8.0
 
 
+@lru_cache(maxsize=4)
+def _http(base_url: str, timeout: float) -> httpx.Client:
+    """One pooled client per endpoint, reused across invocations of a warm function."""
+    return httpx.Client(base_url=base_url.rstrip("/") + "/", timeout=timeout)
+
+
 def _openai_batch(
     texts: Sequence[str], model: str, dimensions: int
 ) -> tuple[list[list[float]], int]:
-    import openai
-
-    from dojo.providers.llm import client
-
+    """One `POST /embeddings` (OpenAI's REST shape; any compatible base URL works)."""
+    settings = get_settings()
+    key = settings.openai_api_key.get_secret_value()
+    if not key:
+        raise ServiceUnavailable("embeddings are not configured (DOJO_OPENAI_API_KEY)")
+    body: dict[str, object] = {"model": model, "input": list(texts), "encoding_format": "float"}
+    if model.startswith("text-embedding-3"):
+        body["dimensions"] = dimensions
+    client = _http(settings.openai_base_url, settings.openai_timeout_seconds)
     try:
-        # retries are ours (tenacity, below): one policy, visible in one place
-        response = (
-            client()
-            .with_options(max_retries=0)
-            .embeddings.create(model=model, input=list(texts), dimensions=dimensions)
-        )
-    except openai.RateLimitError as exc:
-        raise _Transient("the embeddings service is rate limited") from exc
-    except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+        response = client.post("embeddings", json=body, headers={"authorization": f"Bearer {key}"})
+    except httpx.TimeoutException as exc:
         raise _Transient("the embeddings service did not answer in time") from exc
-    except openai.APIStatusError as exc:
-        if exc.status_code >= 500:
-            raise _Transient(f"the embeddings service answered {exc.status_code}") from exc
-        raise UpstreamError(f"the embeddings service answered {exc.status_code}") from exc
-    ordered = sorted(response.data, key=lambda d: d.index)
-    if len(ordered) != len(texts):
+    except httpx.TransportError as exc:
+        raise _Transient("the embeddings service could not be reached") from exc
+    if response.status_code == 429:
+        raise _Transient("the embeddings service is rate limited")
+    if response.status_code >= 500:
+        raise _Transient(f"the embeddings service answered {response.status_code}")
+    if response.status_code >= 400:
+        raise UpstreamError(f"the embeddings service answered {response.status_code}")
+    try:
+        payload = response.json()
+        ordered = sorted(payload["data"], key=lambda d: d["index"])
+        vectors = [[float(v) for v in d["embedding"]] for d in ordered]
+        tokens = int((payload.get("usage") or {}).get("prompt_tokens") or 0)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UpstreamError("the embeddings service answered something unreadable") from exc
+    if len(vectors) != len(texts) or any(len(v) != dimensions for v in vectors):
         raise UpstreamError("the embeddings service returned the wrong number of vectors")
-    return [list(d.embedding) for d in ordered], int(response.usage.prompt_tokens)
+    return vectors, tokens
 
 
 def _with_retries(
