@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from dojo.http import create_app
+from personas import api
 
 app = create_app("personas", title="Personas: generation and management of AI customers")
+app.include_router(api.router)

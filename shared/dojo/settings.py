@@ -52,6 +52,19 @@ class Settings(BaseSettings):
     supabase_service_key: SecretStr = SecretStr("")
     storage_bucket: str = "documents"
 
+    # personas: generation model and context, and the voices a persona may speak with
+    personas_model: str = ""  # empty: llm_model
+    personas_temperature: float = Field(default=0.9, ge=0, le=2)
+    personas_context_tokens: int = Field(default=6000, ge=500, le=60_000)
+    personas_max_output_tokens: int = Field(default=12_000, ge=1000, le=32_000)
+    # ElevenLabs voice ids as "id:f" / "id:m" (female/male), comma separated; the defaults are
+    # ElevenLabs' premade multilingual voices (they speak pt-BR with the multilingual models)
+    persona_voices: str = (
+        "EXAVITQu4vr4xnSDxMaL:f,XrExE9yKIg1WjnnlVkGX:f,cgSgspJ2msm6clMCkdW9:f,"
+        "pFZP5JQG7iQjIQuC4Bku:f,onwK4e9ZLuTAKqWW03F9:m,TX3LPaxmHKxFdv7VOQHJ:m,"
+        "nPczCjzI2devNBz1zQrb:m,pNInz6obpgDQGcFmaJgB:m"
+    )
+
     # grading: the rubric version new sessions freeze, the judge model and its sampling
     rubric_version: str = "2026-11-v1"
     grading_model: str = ""  # empty: the general `llm_model`

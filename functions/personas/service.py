@@ -1,0 +1,112 @@
+"""A manager's generation request from start to finish.
+
+Three steps so no database connection waits on the model: (1) a short tenant transaction checks
+there is material and samples the context, (2) the generator runs with no transaction open,
+(3) a second short tenant transaction stores the whole set atomically with its usage. A failed
+generation stores no personas; the tokens it spent are still recorded (they were billed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dojo import usage as usage_log
+from dojo.auth import Principal
+from dojo.db import tenant_transaction
+from dojo.errors import Conflict
+from dojo.observability import logger
+from personas import generate, sampling, store, voices
+from personas.generate import Generated, GenerationFailed
+from personas.schema import GenerateIn, GenerationOut, PersonaOut
+
+NO_MATERIAL = "upload documents first: the company has no ready documents to build personas from"
+OFFLINE_NOTICE = (
+    "generated offline (no language model configured): deterministic personas built from your "
+    "documents' own terms; configure DOJO_LLM_PROVIDER=openai for richer ones"
+)
+
+
+def _company(principal: Principal) -> uuid.UUID:
+    assert principal.company_id is not None  # the Manager dependency guarantees a company
+    return principal.company_id
+
+
+def _record(principal: Principal, spent: list[usage_log.Usage], ref: uuid.UUID | None) -> None:
+    with tenant_transaction(principal.claims) as conn:
+        for item in spent:
+            usage_log.record(conn, _company(principal), item, ref)
+
+
+def run(principal: Principal, body: GenerateIn, *, replace: bool) -> GenerationOut:
+    """Generate, validate and store a persona set; with `replace`, archive the active ones."""
+    company_id = _company(principal)
+    with tenant_transaction(principal.claims) as conn:
+        if not sampling.has_material(conn, company_id):
+            raise Conflict(NO_MATERIAL, code="no_documents")
+        context = sampling.sample(conn, company_id, focus=body.focus)
+        locale = store.company_locale(conn, company_id)
+        taken = [] if replace else store.active_names(conn)
+    if not context.chunks:
+        raise Conflict(NO_MATERIAL, code="no_documents")
+    request = generate.Request(mix=body.mix, locale=locale, focus=body.focus, taken_names=taken)
+    try:
+        result = generate.generate(context, request)
+    except GenerationFailed as exc:
+        _record(principal, exc.usage, None)
+        logger.warning("persona generation rejected", extra={"reasons": exc.details})
+        raise
+    return _store(principal, result, locale, replace, context)
+
+
+def _store(
+    principal: Principal,
+    result: Generated,
+    locale: str,
+    replace: bool,
+    context: sampling.Context,
+) -> GenerationOut:
+    company_id = _company(principal)
+    cited = {i for p in result.personas for o in p.objections for i in o.chunk_ids}
+    voice_ids = voices.assign([p.gender for p in result.personas])
+    with tenant_transaction(principal.claims) as conn:
+        if store.existing_chunks(conn, cited) != cited:
+            # a document was deleted while the model was writing: its citations would dangle
+            raise Conflict("the documents changed during generation; try again")
+        generation_id, rows, archived = store.insert_generation(
+            conn,
+            company_id=company_id,
+            user_id=principal.user_id,
+            personas=result.personas,
+            voice_ids=voice_ids,
+            locale="pt-BR" if result.generator == "offline" else locale,
+            generator=result.generator,
+            replace=replace,
+        )
+        for item in result.usage:
+            usage_log.record(conn, company_id, item, generation_id)
+    return GenerationOut(
+        generation_id=generation_id,
+        generator=result.generator,
+        offline=result.generator == "offline",
+        model=result.model,
+        notice=OFFLINE_NOTICE if result.generator == "offline" else None,
+        count=len(rows),
+        difficulty=_mix(rows),
+        context={
+            "chunks": len(context.chunks),
+            "documents": context.documents,
+            "tokens": context.tokens,
+        },
+        dropped_objections=result.dropped_objections,
+        attempts=result.attempts,
+        archived=archived,
+        personas=[PersonaOut.model_validate(r) for r in rows],
+    )
+
+
+def _mix(rows: list[dict[str, Any]]) -> dict[Any, int]:
+    counts = {"easy": 0, "medium": 0, "hard": 0}
+    for row in rows:
+        counts[row["difficulty"]] += 1
+    return counts
