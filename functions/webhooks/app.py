@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from dojo.http import create_app
+from webhooks import api
 
 app = create_app("webhooks", title="Webhooks: Vapi server messages")
+app.include_router(api.router)

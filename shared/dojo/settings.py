@@ -81,6 +81,37 @@ class Settings(BaseSettings):
     processing_stale_seconds: int = Field(default=900, ge=30)
     max_processing_attempts: int = Field(default=5, ge=1, le=20)
 
+    # training sessions: limits of a text roleplay
+    session_max_message_chars: int = Field(default=1000, ge=50, le=10_000)
+    session_max_turns: int = Field(default=40, ge=2, le=500)  # salesperson turns per session
+    session_max_seconds: int = Field(default=600, ge=60, le=7200)
+    session_tool_rounds: int = Field(default=3, ge=1, le=8)  # knowledge-base lookups per reply
+    session_reply_max_tokens: int = Field(default=250, ge=50, le=2000)
+
+    # Vapi: REST calls (private key, server side only), the browser's public key, and how Vapi's
+    # server messages authenticate ("hmac" needs a Vapi credential; "bearer" may use headers)
+    vapi_private_key: SecretStr = SecretStr("")
+    vapi_public_key: str = ""
+    vapi_base_url: str = "https://api.vapi.ai"
+    vapi_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    vapi_max_retries: int = Field(default=3, ge=0, le=6)
+    vapi_retry_wait_seconds: float = Field(default=0.5, ge=0, le=10)
+    vapi_webhook_secret: SecretStr = SecretStr("")
+    vapi_auth_mode: Literal["hmac", "bearer"] = "hmac"
+    vapi_credential_id: str = ""
+    vapi_hmac_signature_header: str = "x-signature"
+    vapi_hmac_timestamp_header: str = "x-timestamp"
+    vapi_hmac_tolerance_seconds: int = Field(default=300, ge=5, le=3600)
+    vapi_bearer_header: str = "authorization"
+    vapi_model: str = "gpt-4o"
+    vapi_voice_model: str = "eleven_multilingual_v2"
+    vapi_transcriber_model: str = "nova-2"
+    vapi_max_duration_seconds: int = Field(default=600, ge=10, le=43_200)
+    vapi_tool_timeout_seconds: int = Field(default=10, ge=1, le=300)
+    vapi_tool_top_k: int = Field(default=4, ge=1, le=10)
+    vapi_tool_result_chars: int = Field(default=1500, ge=200, le=8000)
+    webhooks_url: str = ""  # empty: public_url + /api/v1/webhooks/vapi
+
     # local runtime
     data_dir: str = ".dojo"
     public_url: str = "http://127.0.0.1:8000"

@@ -1,0 +1,61 @@
+"""Ending a session. Text: ended now (grading follows). Voice: Vapi is asked to end the call.
+
+A voice call that went live stays `active` until Vapi's end-of-call report brings the transcript:
+ending it then is what triggers grading, so the grader sees the real conversation, once. A call
+that never went live ends at once. Ending twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dojo.auth import Principal
+from dojo.db import tenant_transaction
+from dojo.errors import AppError
+from dojo.observability import logger
+from dojo.settings import get_settings
+from dojo.vapi import VapiClient
+from sessions import store
+
+REASON = "salesperson-ended-call"
+
+
+def end(principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
+    """End the caller's session; for a live voice call, also ask Vapi to hang up."""
+    with tenant_transaction(principal.claims) as conn:
+        visible = store.owned(conn, principal, session_id)
+        store.as_service(conn)
+        row = store.lock(conn, visible)
+        live_call: str | None = None
+        if row["status"] in ("ended", "failed"):
+            pass
+        elif row["mode"] == "text" or row["status"] == "created":
+            row = store.finish(conn, row, reason=REASON, status="ended")
+            live_call = row["vapi_call_id"]
+        else:
+            row = store.finish(conn, row, reason=REASON, status="active")
+            live_call = row["vapi_call_id"]
+    outcome = None
+    if live_call:
+        outcome = _hang_up(live_call)
+    view = store.public_view(row, with_transcript=True)
+    view["awaiting_call_report"] = row["mode"] == "voice" and row["status"] == "active"
+    view["call_end"] = outcome
+    return view
+
+
+def _hang_up(call_id: str) -> str:
+    """Ask Vapi to end the call; the session's end does not depend on it (the browser hangs up
+    too, and the call's maximum duration bounds the cost)."""
+    try:
+        client = VapiClient(get_settings())
+    except AppError:
+        return "not_configured"
+    try:
+        return "requested" if client.end_call(call_id) else "already_ended"
+    except AppError as exc:
+        logger.warning("could not end the Vapi call", extra={"call": call_id, "error": exc.code})
+        return "failed"
+    finally:
+        client.close()

@@ -1,0 +1,428 @@
+"""A deterministic roleplay persona for text sessions without a language model (offline mode).
+
+Rules, not randomness, so the demo and tests behave the same everywhere:
+- an open question on the subject of a hidden fact reveals it (one per question); a closed or
+  vague question gets an evasive answer;
+- a pitch, a next-step request or enough small talk makes the persona raise its next objection;
+- an objection counts as handled only by a specific answer (long enough, and on its subject or
+  with evidence: numbers, examples, guarantees, customers); weak answers are resisted;
+- a next step is accepted only once every objection was raised and handled, then it hangs up;
+- rudeness ends the call at once; patience runs out after several turns that go nowhere.
+
+The state is rebuilt by replaying the conversation, so nothing but the transcript is stored.
+Product facts come from the knowledge base (`lookup`), never invented. Phrases are pt-BR.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from dojo.providers.embeddings import fold
+from sessions.persona import Persona
+
+Lookup = Callable[[str], list[str]]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    (
+        "quando",
+        "perguntado",
+        "perguntada",
+        "pergunta",
+        "perguntar",
+        "perguntam",
+        "sobre",
+        "vendedor",
+        "vendedora",
+        "voce",
+        "voces",
+        "para",
+        "como",
+        "qual",
+        "quais",
+        "isso",
+        "esse",
+        "essa",
+        "este",
+        "esta",
+        "muito",
+        "mais",
+        "mesmo",
+        "pelo",
+        "pela",
+        "entre",
+        "seus",
+        "suas",
+        "nosso",
+        "nossa",
+        "nossos",
+        "nossas",
+        "hoje",
+        "fazer",
+        "pode",
+        "poderia",
+        "seria",
+        "sendo",
+        "quanto",
+        "quantos",
+        "quantas",
+        "onde",
+        "quem",
+        "porque",
+        "entao",
+        "assim",
+        "tambem",
+        "ainda",
+        "algum",
+        "alguma",
+        "alguns",
+        "algumas",
+        "cada",
+        "outro",
+        "outra",
+        "deles",
+        "delas",
+        "dele",
+        "dela",
+        "aqui",
+        "agora",
+        "sempre",
+        "nunca",
+        "tudo",
+        "todos",
+        "todas",
+        "melhor",
+        "coisa",
+        "coisas",
+        "qualquer",
+        "aquele",
+        "aquela",
+        "fala",
+        "falar",
+        "conta",
+        "contar",
+        "explique",
+        "explicar",
+        "descreva",
+        "gostaria",
+        "queria",
+        "tenho",
+        "temos",
+        "the",
+        "and",
+        "what",
+        "when",
+    )
+)
+_RUDE = (
+    "idiota",
+    "imbecil",
+    "burro",
+    "burra",
+    "otario",
+    "otaria",
+    "estupido",
+    "estupida",
+    "babaca",
+    "palhaco",
+    "cala a boca",
+    "cale a boca",
+    "vai se ferrar",
+    "vai te catar",
+    "porra",
+    "merda",
+    "caralho",
+    "nao enche",
+)
+_OPEN = (
+    "como ",
+    "qual",
+    "quais",
+    "o que",
+    "por que",
+    "porque ",
+    "quem ",
+    "quanto",
+    "quando ",
+    "onde ",
+    "me conta",
+    "me conte",
+    "me fala",
+    "me fale",
+    "conte ",
+    "explique",
+    "descreva",
+)
+_NEXT_STEP = (
+    "proximo passo",
+    "proximos passos",
+    "agendar",
+    "agendamos",
+    "marcar",
+    "marcamos",
+    "reuniao",
+    "demonstracao",
+    "proposta",
+    "piloto",
+    "periodo de teste",
+    "teste gratuito",
+    "assinar",
+    "assinatura do contrato",
+    "fechar negocio",
+    "fechamos",
+)
+_PITCH = (
+    "nossa solucao",
+    "nosso produto",
+    "nossa plataforma",
+    "nosso sistema",
+    "nosso servico",
+    "oferecemos",
+    "ajudamos",
+    "o plano",
+    "nossos planos",
+    "preco",
+    "custa",
+    "valor",
+    "mensalidade",
+)
+_EVIDENCE = (
+    "por exemplo",
+    "garant",
+    "cliente",
+    "caso ",
+    "resultado",
+    "contrato",
+    "prazo",
+    "suporte",
+    "dados",
+    "reduz",
+    "economi",
+    "sem custo",
+    "multa",
+    "migra",
+    "implanta",
+    "treinamento",
+    "sla",
+)
+_WEAK = ("confia", "nao se preocupe", "pode ficar tranquil", "e o melhor", "relaxa", "sem problema")
+_KNOWS = ("conhece", "ouviu falar", "ja viu", "ja usou")
+_GREETING = ("bom dia", "boa tarde", "boa noite", "ola", "oi ", "tudo bem", "tudo bom")
+_PATIENCE = {"easy": 6, "medium": 5, "hard": 3}
+_HANDLED_MIN_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The persona's answer to one salesperson turn."""
+
+    text: str
+    end: bool = False
+    end_reason: str | None = None
+    lookups: tuple[str, ...] = ()
+
+
+@dataclass
+class _State:
+    revealed: set[int] = field(default_factory=set)
+    raised: list[int] = field(default_factory=list)
+    handled: set[int] = field(default_factory=set)
+    pending: int | None = None
+    resisted: int = 0
+    idle: int = 0
+    turns: int = 0
+    ended: bool = False
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def keywords(text: str) -> set[str]:
+    """Content words of a text, accent-folded and crudely stemmed (first five letters)."""
+    return {_stem(w) for w in _WORD.findall(fold(text)) if len(w) >= 4 and w not in _STOP}
+
+
+def _has(text: str, needles: Sequence[str]) -> bool:
+    return any(n in text for n in needles)
+
+
+def _first_sentence(text: str, limit: int = 220) -> str:
+    flat = " ".join(text.split())
+    sentence = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+class OfflinePersona:
+    """Plays one persona by rules; `reply` answers the newest salesperson turn."""
+
+    def __init__(self, persona: Persona, lookup: Lookup | None = None) -> None:
+        self.persona = persona
+        self.lookup = lookup
+        self._objection_words = [keywords(o.text) for o in persona.objections]
+        self._fact_words = [keywords(f"{f.fact} {f.reveal_when}") for f in persona.hidden_facts]
+
+    def reply(self, history: Sequence[str], message: str) -> Reply:
+        """Answer `message`, given the salesperson's earlier turns `history` (oldest first)."""
+        state = _State()
+        for earlier in history:
+            self._step(state, earlier, live=False)
+        return self._step(state, message, live=True)
+
+    # --- one turn -----------------------------------------------------------------------------
+
+    def _step(self, state: _State, message: str, *, live: bool) -> Reply:
+        state.turns += 1
+        text = f" {fold(message)} "
+        words = keywords(message)
+        if _has(text, _RUDE):
+            state.ended = True
+            return Reply(
+                "Não vou continuar a conversa nesse tom. Passar bem.", True, "persona-rudeness"
+            )
+        if state.pending is not None:
+            reply = self._answer_to_objection(state, text, words, live)
+            if reply is not None:
+                return reply
+        if _has(text, _NEXT_STEP):
+            return self._next_step(state, live)
+        if self._is_question(text):
+            reply = self._question(state, text, words, live)
+            if reply is not None:
+                return reply
+        if _has(text, _PITCH) or (state.turns >= 4 and not state.raised):
+            raised = self._raise_next(state, live, lead="Olha, vou ser sincero:")
+            if raised is not None:
+                return raised
+        if state.turns == 1 and _has(text, _GREETING):
+            return Reply("Oi. Pode falar, mas seja breve: do que se trata?")
+        return self._idle(state)
+
+    def _is_question(self, text: str) -> bool:
+        return "?" in text or _has(text, _OPEN)
+
+    def _question(self, state: _State, text: str, words: set[str], live: bool) -> Reply | None:
+        state.idle = 0
+        if _has(text, _KNOWS):
+            return Reply(self._product_fact(self._seller_terms(text), live), lookups=())
+        best, overlap = None, 0
+        for index, fact_words in enumerate(self._fact_words):
+            shared = len(words & fact_words)
+            if index not in state.revealed and shared > overlap:
+                best, overlap = index, shared
+        if best is not None:
+            if _has(text, _OPEN):
+                state.revealed.add(best)
+                return Reply(f"Bom, já que perguntou: {self.persona.hidden_facts[best].fact}")
+            return Reply("Depende. Por que você quer saber?")
+        if _has(text, _OPEN):
+            pains = self.persona.pains or self.persona.goals
+            if pains:
+                pain = pains[(state.turns - 1) % len(pains)]
+                return Reply(f"O que mais me incomoda hoje é isto: {pain}")
+            return Reply("Hum, nunca parei para pensar nisso. Aonde você quer chegar?")
+        return None
+
+    def _answer_to_objection(
+        self, state: _State, text: str, words: set[str], live: bool
+    ) -> Reply | None:
+        assert state.pending is not None
+        pending = state.pending
+        objection = self.persona.objections[pending]
+        long_enough = len(_WORD.findall(text)) >= _HANDLED_MIN_WORDS
+        on_subject = bool(words & self._objection_words[pending])
+        weak = _has(text, _WEAK) and len(_WORD.findall(text)) < 20
+        if long_enough and (on_subject or _has(text, _EVIDENCE)) and not weak:
+            state.handled.add(pending)
+            state.pending = None
+            state.resisted = 0
+            state.idle = 0
+            if _has(text, _NEXT_STEP):
+                return None  # the same turn also asks for a next step: decided below
+            follow = self._raise_next(
+                state, live, lead="Certo, isso responde. Mas tem outra coisa:"
+            )
+            return follow or Reply("Certo, isso responde a minha preocupação. O que mais?")
+        if _has(text, _NEXT_STEP) and not long_enough:
+            return None
+        state.resisted += 1
+        state.idle += 1
+        if state.idle >= _PATIENCE[self.persona.difficulty]:
+            state.ended = True
+            return Reply(
+                "Acho que não vamos chegar a lugar nenhum hoje. Obrigado, até mais.",
+                True,
+                "persona-lost-patience",
+            )
+        leads = (
+            "Isso não me convence.",
+            "Você não respondeu à minha preocupação.",
+            "Continuo sem ver como isso resolve.",
+        )
+        return Reply(f"{leads[(state.resisted - 1) % len(leads)]} {objection.text}")
+
+    def _next_step(self, state: _State, live: bool) -> Reply:
+        state.idle = 0
+        if state.pending is not None:
+            objection = self.persona.objections[state.pending].text
+            return Reply(f"Calma, antes de qualquer próximo passo: {objection}")
+        raised = self._raise_next(state, live, lead="Antes de falar em próximo passo:")
+        if raised is not None:
+            return raised
+        state.ended = True
+        return Reply(
+            "Tudo bem, você respondeu às minhas dúvidas. Pode mandar o convite e seguimos a partir"
+            " daí. Obrigado, até mais.",
+            True,
+            "persona-accepted-next-step",
+        )
+
+    def _raise_next(self, state: _State, live: bool, lead: str) -> Reply | None:
+        for index, objection in enumerate(self.persona.objections):
+            if index not in state.raised:
+                state.raised.append(index)
+                state.pending = index
+                state.idle = 0
+                grounding = self._grounding(objection.text, live)
+                return Reply(
+                    f"{lead} {objection.text}{grounding}",
+                    lookups=(objection.text,) if grounding else (),
+                )
+        return None
+
+    def _idle(self, state: _State) -> Reply:
+        state.idle += 1
+        if state.idle >= _PATIENCE[self.persona.difficulty]:
+            state.ended = True
+            return Reply(
+                "Olha, não estou vendo aonde isso vai. Vou desligar, obrigado.",
+                True,
+                "persona-lost-patience",
+            )
+        nudges = (
+            "Certo. E o que isso muda para mim?",
+            "Hum. Seja mais direto, por favor.",
+            "Entendi. Mas qual é a sua proposta, afinal?",
+        )
+        return Reply(nudges[(state.idle - 1) % len(nudges)])
+
+    # --- facts about the seller's product -----------------------------------------------------
+
+    def _seller_terms(self, text: str) -> str:
+        return " ".join(w for w in _WORD.findall(text) if len(w) >= 4 and w not in _STOP)
+
+    def _grounding(self, query: str, live: bool) -> str:
+        if not live or self.lookup is None:
+            return ""
+        snippets = self.lookup(query)
+        if not snippets:
+            return ""
+        return f" Pelo que vi no material de vocês: “{_first_sentence(snippets[0])}”"
+
+    def _product_fact(self, query: str, live: bool) -> str:
+        snippets = self.lookup(query) if live and self.lookup is not None and query else []
+        if not snippets:
+            return "Não conheço bem, não. Me diga você."
+        return f"Já vi alguma coisa. Li que “{_first_sentence(snippets[0])}” É isso mesmo?"

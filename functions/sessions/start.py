@@ -1,0 +1,140 @@
+"""Starting a session: text (the persona's first message) or voice (a Vapi web call)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from dojo.auth import Principal
+from dojo.db import Connection, tenant_transaction
+from dojo.errors import AppError, NotFound, ServiceUnavailable
+from dojo.observability import logger
+from dojo.settings import get_settings
+from dojo.vapi import TranscriptTurn, VapiClient, word_count
+from sessions import persona as personas
+from sessions import prompt, store, voice
+from sessions.persona import Persona
+
+WORDS_PER_SECOND = 2.5  # ~150 words a minute: text turns get the time they would take to say
+
+
+class StartIn(BaseModel):
+    """A request to start practising."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona_id: uuid.UUID | None = None
+    mode: Literal["voice", "text"] = "text"
+
+
+def spoken_turn(
+    speaker: Literal["salesperson", "persona"], text: str, start: float
+) -> TranscriptTurn:
+    """A text turn timed as if spoken, starting `start` seconds into the session."""
+    words = word_count(text)
+    return TranscriptTurn(
+        speaker=speaker,
+        text=text,
+        start=round(start, 2),
+        end=round(start + words / WORDS_PER_SECOND, 2),
+        words=words,
+    )
+
+
+def seller_name(conn: Connection) -> str:
+    """The caller's company name (the seller the persona is talking to)."""
+    row = conn.execute("select name from public.companies limit 1").fetchone()
+    if row is None:
+        raise NotFound("company not found")
+    return str(row["name"])
+
+
+def _snapshot(persona: Persona) -> dict[str, Any]:
+    return {**persona.model_dump(mode="json"), "prompt_version": prompt.PROMPT_VERSION}
+
+
+def start_text(conn: Connection, principal: Principal, body: StartIn) -> dict[str, Any]:
+    """A text session: active now, the persona's first message is turn 0."""
+    persona = personas.load(conn, body.persona_id)
+    first = persona.first_message.strip() or "Alô?"
+    row = store.insert(
+        conn,
+        session_id=uuid.uuid4(),
+        principal=principal,
+        persona=persona,
+        mode="text",
+        status="active",
+        rubric_version=get_settings().rubric_version,
+        transcript=[spoken_turn("persona", first, 0.0)],
+        snapshot=_snapshot(persona),
+    )
+    return {
+        "session_id": row["id"],
+        "session": store.public_view(row, with_transcript=True),
+        "first_message": first,
+        "persona": persona.summary(),
+    }
+
+
+def start_voice(principal: Principal, body: StartIn) -> dict[str, Any]:
+    """A voice session: the web call is created here and bound to the session before answering.
+
+    The browser gets the call id, its join URL and the public key, nothing else: the prompt, the
+    private key and the webhook credential never leave the server. If Vapi refuses, the session is
+    marked failed (with the reason) and the error is returned.
+    """
+    settings = get_settings()
+    session_id = uuid.uuid4()
+    with tenant_transaction(principal.claims) as conn:
+        persona = personas.load(conn, body.persona_id)
+        seller = seller_name(conn)
+        assert principal.company_id is not None
+        try:
+            assistant = voice.assistant_for(
+                persona,
+                seller=seller,
+                session_id=session_id,
+                company_id=principal.company_id,
+                settings=settings,
+            )
+        except ValidationError as exc:
+            raise ServiceUnavailable("voice calls are misconfigured (voice or model)") from exc
+        client = VapiClient(settings)
+        row = store.insert(
+            conn,
+            session_id=session_id,
+            principal=principal,
+            persona=persona,
+            mode="voice",
+            status="created",
+            rubric_version=settings.rubric_version,
+            transcript=[],
+            snapshot=_snapshot(persona),
+        )
+    try:
+        call = client.create_web_call(voice.web_call_request(assistant))
+    except AppError as exc:
+        with tenant_transaction(principal.claims) as conn:
+            store.as_service(conn)
+            store.fail(conn, session_id, f"voice-start-failed: {exc.code}")
+        raise
+    finally:
+        client.close()
+    with tenant_transaction(principal.claims) as conn:
+        store.as_service(conn)
+        store.bind_call(conn, session_id, call.id)
+        row = store.visible(conn, session_id)
+    logger.info("voice session started", extra={"session_id": str(session_id), "call": call.id})
+    return {
+        "session_id": session_id,
+        "session": store.public_view(row, with_transcript=False),
+        "persona": persona.summary(),
+        "call": {
+            "id": call.id,
+            "web_call_url": call.web_call_url,
+            "public_key": settings.vapi_public_key or None,
+        },
+        "max_duration_seconds": settings.vapi_max_duration_seconds,
+    }

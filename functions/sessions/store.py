@@ -1,0 +1,228 @@
+"""Reading and writing `training_sessions`.
+
+Reads go through RLS (the caller's tenant transaction): a session the caller cannot see is a 404.
+The table is written only by the service role (authenticated has SELECT only), so writers first
+read the row through RLS, then switch the transaction to the service role and lock that row,
+scoped to its id and company.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from psycopg.types.json import Jsonb
+
+from dojo.auth import Principal
+from dojo.db import Connection
+from dojo.errors import Forbidden, NotFound
+from dojo.vapi import TranscriptTurn
+from sessions.persona import Persona, from_snapshot
+
+_SUMMARY = (
+    "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
+    " s.rubric_version, s.started_at, s.ended_at, s.ended_reason, s.duration_seconds,"
+    " s.created_at, s.updated_at, jsonb_array_length(s.transcript) as turn_count,"
+    " s.persona_snapshot ->> 'name' as persona_name, s.persona_snapshot ->> 'role' as persona_role,"
+    " s.persona_snapshot ->> 'difficulty' as persona_difficulty"
+)
+_FULL = f"{_SUMMARY}, s.transcript, s.recording_url, s.persona_snapshot"
+
+
+def visible(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
+    """The session as the caller may see it (RLS), with transcript; NotFound otherwise."""
+    row = conn.execute(
+        f"select {_FULL} from public.training_sessions s where s.id = %s", (session_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("session not found")
+    return row
+
+
+def owned(conn: Connection, principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
+    """The caller's own session: others' are 404 if invisible, 403 if a manager can see them."""
+    row = visible(conn, session_id)
+    if row["user_id"] != principal.user_id:
+        raise Forbidden("only the salesperson who started this session can do this")
+    return row
+
+
+def as_service(conn: Connection) -> None:
+    """Switch this transaction to the service role (after an RLS-checked read)."""
+    conn.execute("select set_config('role', 'service_role', true)")
+
+
+def lock(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """Lock the session row (service role) and return it fresh, with seconds since its start."""
+    locked = conn.execute(
+        f"select {_FULL},"
+        " extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"
+        " as elapsed"
+        " from public.training_sessions s where s.id = %s and s.company_id = %s for update",
+        (row["id"], row["company_id"]),
+    ).fetchone()
+    if locked is None:
+        raise NotFound("session not found")
+    return locked
+
+
+def insert(
+    conn: Connection,
+    *,
+    session_id: uuid.UUID,
+    principal: Principal,
+    persona: Persona,
+    mode: Literal["voice", "text"],
+    status: Literal["created", "active"],
+    rubric_version: str,
+    transcript: list[TranscriptTurn],
+    snapshot: dict[str, Any],
+) -> dict[str, Any]:
+    """Create the session (service role; the caller was verified by the tenant transaction)."""
+    as_service(conn)
+    row = conn.execute(
+        "insert into public.training_sessions as s (id, company_id, user_id, persona_id, mode,"
+        " status, persona_snapshot, rubric_version, started_at, transcript)"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s,"
+        " case when %s = 'active' then now() end, %s)"
+        f" returning {_FULL}",
+        (
+            session_id,
+            principal.company_id,
+            principal.user_id,
+            persona.id,
+            mode,
+            status,
+            Jsonb(snapshot),
+            rubric_version,
+            status,
+            Jsonb([t.model_dump() for t in transcript]),
+        ),
+    ).fetchone()
+    assert row is not None
+    return row
+
+
+def append(
+    conn: Connection,
+    row: dict[str, Any],
+    turns: list[TranscriptTurn],
+    *,
+    end_reason: str | None = None,
+) -> dict[str, Any]:
+    """Append turns to a locked session; with `end_reason` the session ends (grading follows)."""
+    transcript = [*row["transcript"], *(t.model_dump() for t in turns)]
+    last_end = max((float(t.get("end") or 0) for t in transcript), default=0.0)
+    updated = conn.execute(
+        "update public.training_sessions s set transcript = %s,"
+        " status = case when %s::text is null then s.status else 'ended' end,"
+        " ended_at = case when %s::text is null then s.ended_at else now() end,"
+        " ended_reason = coalesce(%s, s.ended_reason),"
+        " duration_seconds = case when %s::text is null then s.duration_seconds else %s end"
+        f" where s.id = %s and s.company_id = %s returning {_FULL}",
+        (
+            Jsonb(transcript),
+            end_reason,
+            end_reason,
+            end_reason,
+            end_reason,
+            round(last_end, 2),
+            row["id"],
+            row["company_id"],
+        ),
+    ).fetchone()
+    assert updated is not None
+    return updated
+
+
+def finish(
+    conn: Connection, row: dict[str, Any], *, reason: str, status: Literal["ended", "active"]
+) -> dict[str, Any]:
+    """Record the end of a locked session; `status` stays active while a voice report is due."""
+    updated = conn.execute(
+        "update public.training_sessions s set status = %s,"
+        " ended_at = coalesce(s.ended_at, now()), ended_reason = coalesce(s.ended_reason, %s),"
+        " duration_seconds = coalesce(s.duration_seconds,"
+        "   extract(epoch from now() - coalesce(s.started_at, s.created_at))::numeric(10, 2))"
+        f" where s.id = %s and s.company_id = %s returning {_FULL}",
+        (status, reason, row["id"], row["company_id"]),
+    ).fetchone()
+    assert updated is not None
+    return updated
+
+
+def bind_call(conn: Connection, session_id: uuid.UUID, call_id: str) -> None:
+    """Bind the Vapi call to its session (service role), once."""
+    conn.execute(
+        "update public.training_sessions set vapi_call_id = %s"
+        " where id = %s and vapi_call_id is null",
+        (call_id, session_id),
+    )
+
+
+def fail(conn: Connection, session_id: uuid.UUID, reason: str) -> None:
+    """Mark a session whose call could not start as failed (service role)."""
+    conn.execute(
+        "update public.training_sessions set status = 'failed', ended_at = now(),"
+        " ended_reason = %s where id = %s and status = 'created'",
+        (reason, session_id),
+    )
+
+
+def listing(
+    conn: Connection,
+    *,
+    user_id: uuid.UUID | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> list[dict[str, Any]]:
+    """Sessions the caller can see (RLS), newest first; `user_id` narrows to one salesperson."""
+    return conn.execute(
+        f"select {_SUMMARY}, p.full_name as user_name, p.email as user_email"
+        " from public.training_sessions s"
+        " left join public.profiles p on p.id = s.user_id"
+        " where (%s::uuid is null or s.user_id = %s::uuid)"
+        " and (%s::text is null or s.status = %s::text)"
+        " order by s.created_at desc, s.id limit %s offset %s",
+        (user_id, user_id, status, status, limit, offset),
+    ).fetchall()
+
+
+def persona_of(row: dict[str, Any]) -> Persona:
+    """The persona frozen into the session."""
+    return from_snapshot(row["persona_snapshot"])
+
+
+def public_view(row: dict[str, Any], *, with_transcript: bool) -> dict[str, Any]:
+    """The session as the API shows it: never the persona's hidden facts, objections or prompt."""
+    view: dict[str, Any] = {
+        "id": row["id"],
+        "user_id": row["user_id"],
+        "mode": row["mode"],
+        "status": row["status"],
+        "persona": {
+            "id": row["persona_id"],
+            "name": row["persona_name"],
+            "role": row["persona_role"],
+            "difficulty": row["persona_difficulty"],
+        },
+        "rubric_version": row["rubric_version"],
+        "vapi_call_id": row["vapi_call_id"],
+        "started_at": row["started_at"],
+        "ended_at": row["ended_at"],
+        "ended_reason": row["ended_reason"],
+        "duration_seconds": None
+        if row["duration_seconds"] is None
+        else float(row["duration_seconds"]),
+        "turn_count": row["turn_count"],
+        "created_at": row["created_at"],
+    }
+    if "user_name" in row:
+        view["user"] = {"name": row["user_name"], "email": row["user_email"]}
+    if with_transcript:
+        view["transcript"] = [
+            {"index": i, **turn} for i, turn in enumerate(row.get("transcript") or [])
+        ]
+        view["recording_url"] = row.get("recording_url")
+    return view

@@ -1,0 +1,94 @@
+"""`tool-calls`: the persona asks the knowledge base during a voice call.
+
+The company comes from the session bound to the Vapi call id at start, never from the message's
+metadata or arguments. Every call gets its own result or error (HTTP 200 always: Vapi ignores
+other statuses, reference §1.5); one failing call does not spoil the others (savepoints).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from dojo.db import Connection, service_transaction
+from dojo.observability import logger
+from dojo.retrieval import search
+from dojo.settings import get_settings
+from dojo.vapi import (
+    TOOL_NAME,
+    ToolCall,
+    ToolCallResult,
+    ToolCallsMessage,
+    ToolCallsReply,
+    single_line,
+)
+
+UNKNOWN_CALL = "this call is not bound to a training session"
+
+
+def _error(call: ToolCall, message: str) -> ToolCallResult:
+    return ToolCallResult(tool_call_id=call.id, name=call.tool_name or TOOL_NAME, error=message)
+
+
+def _query(call: ToolCall) -> str:
+    args = call.args()
+    value = args.get("query") or args.get("question") or args.get("q") or ""
+    return " ".join(str(value).split())[:500]
+
+
+def _search(conn: Connection, company_id: uuid.UUID, call: ToolCall) -> ToolCallResult:
+    settings = get_settings()
+    if call.tool_name != TOOL_NAME:
+        return _error(call, f"unknown tool {call.tool_name or '(none)'}")
+    query = _query(call)
+    if not query:
+        return _error(call, "the query is empty")
+    hits = search(conn, company_id, query, k=settings.vapi_tool_top_k)
+    if not hits:
+        text = "Nada encontrado no material sobre isso."
+    else:
+        text = " | ".join(f"Trecho {i}: {hit.content}" for i, hit in enumerate(hits, 1))
+    return ToolCallResult(
+        tool_call_id=call.id,
+        name=TOOL_NAME,
+        result=single_line(text, settings.vapi_tool_result_chars),
+    )
+
+
+def answer(message: ToolCallsMessage) -> ToolCallsReply:
+    """One result per tool call, in order, each a single-line string or an error."""
+    started = time.perf_counter()
+    calls = message.calls()
+    results: list[ToolCallResult] = []
+    try:
+        with service_transaction() as conn:
+            session = conn.execute(
+                "select id, company_id, status from public.training_sessions"
+                " where vapi_call_id = %s",
+                (message.call.id,),
+            ).fetchone()
+            for call in calls:
+                if session is None:
+                    results.append(_error(call, UNKNOWN_CALL))
+                elif session["status"] in ("ended", "failed"):
+                    results.append(_error(call, "the session has ended"))
+                else:
+                    try:
+                        with conn.transaction():  # a savepoint: a failure spoils only this call
+                            results.append(_search(conn, session["company_id"], call))
+                    except Exception:
+                        logger.exception("tool call failed", extra={"tool_call_id": call.id})
+                        results.append(_error(call, "the knowledge base search failed"))
+    except Exception:
+        logger.exception("tool calls failed", extra={"call": message.call.id})
+        results += [_error(c, "the knowledge base is unavailable") for c in calls[len(results) :]]
+    logger.info(
+        "tool calls answered",
+        extra={
+            "call": message.call.id,
+            "calls": len(calls),
+            "errors": sum(1 for r in results if r.error),
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return ToolCallsReply(results=results)
