@@ -42,6 +42,19 @@ class DemoClient:
         return response.json() if response.content else None
 
 
+def _demo_personas(client: DemoClient, manager: str) -> dict[str, Any]:
+    """The manager generates a fresh persona set from the ingested documents (replacing the
+    previous run's); without ready documents the API answers 409 and the demo says so."""
+    response = client.http.post(
+        "/api/v1/personas/regenerate", headers=client.as_user(manager), json={"count": 6}
+    )
+    if response.status_code == 409:
+        return {"skipped": response.json()["error"]["message"], "personas": []}
+    if response.status_code >= 400:
+        raise RuntimeError(f"persona generation -> {response.status_code}: {response.text}")
+    return dict(response.json())
+
+
 def run_demo(quiet: bool = False) -> dict[str, Any]:
     """Run every step of the demo and return its summary."""
     started = time.monotonic()
@@ -59,11 +72,13 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         me = client.call("GET", "/api/v1/auth/me", manager)
         team = client.call("GET", "/api/v1/auth/members", manager)
         health = client.http.get("/health").json()
+        personas = _demo_personas(client, manager)
         return {
             "company": me["company"],
             "manager": me,
             "members": team,
             "gateway": health,
+            "personas": personas,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
@@ -85,9 +100,34 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     for member in summary["members"]:
         table.add_row(member["full_name"] or "", member["email"], member["role"])
     console.print(table)
+    _print_personas(console, summary.get("personas") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(
         f"Sign in locally as any member above with password [bold]{summary['demo_password']}[/]"
     )
     console.print(f"Done in {summary['seconds']} s.")
+
+
+def _print_personas(console: Console, generation: dict[str, Any]) -> None:
+    if generation.get("skipped"):
+        console.print(f"Personas: not generated ({generation['skipped']})")
+        return
+    if not generation.get("personas"):
+        return
+    label = " — OFFLINE generator" if generation.get("offline") else ""
+    table = Table(title=f"Personas{label} (generation {generation['generation_id']})")
+    for column in ("name", "role", "difficulty", "first objection", "cites chunks"):
+        table.add_column(column)
+    for persona in generation["personas"]:
+        first = (persona["objections"] or [{"text": "", "chunk_ids": []}])[0]
+        table.add_row(
+            persona["name"],
+            persona["role"],
+            persona["difficulty"],
+            first["text"],
+            ", ".join(str(i) for i in first["chunk_ids"]),
+        )
+    console.print(table)
+    if generation.get("notice"):
+        console.print(f"[dim]{generation['notice']}[/]")
