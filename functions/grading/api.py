@@ -1,0 +1,72 @@
+"""The `/api/v1/feedback` routes: scorecards, progress, team comparison, regrade and override."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from dojo.auth import CurrentUser, Manager
+from dojo.db import TenantDB, tenant_transaction
+from dojo.errors import Conflict, NotFound
+from grading import override, reports
+from grading.grade import grade_session
+
+router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
+
+
+@router.get("/sessions/{session_id}")
+def get_session_feedback(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> dict[str, Any]:
+    """A session's scorecard: scores, metrics with reference bands, evidence, recommendations."""
+    return reports.session_feedback(conn, session_id)
+
+
+@router.get("/me/progress")
+def my_progress(
+    principal: CurrentUser,
+    conn: TenantDB,
+    window: Annotated[int, Query(ge=1, le=20)] = reports.MOVING_WINDOW,
+) -> dict[str, Any]:
+    """The caller's per-category scores over time, moving average and change since last time."""
+    return reports.progress(conn, principal.user_id, window)
+
+
+@router.get("/team")
+def team(
+    _: Manager,
+    conn: TenantDB,
+    days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+) -> dict[str, Any]:
+    """Per salesperson averages per category beside the team average (managers and admins)."""
+    since = datetime.now(UTC) - timedelta(days=days) if days else None
+    return reports.team(conn, since)
+
+
+@router.post("/sessions/{session_id}/regrade")
+def regrade(principal: Manager, session_id: uuid.UUID) -> dict[str, Any]:
+    """Grade a session again with its frozen rubric (the manager's override is kept)."""
+    with tenant_transaction(principal.claims) as conn:
+        session = conn.execute(
+            "select status, company_id from public.training_sessions where id = %s",
+            (session_id,),
+        ).fetchone()
+    if session is None:
+        raise NotFound("no such session")
+    outcome = grade_session(session_id, session["company_id"], regrade=True)
+    if outcome.status == "not_ended":
+        raise Conflict("the session has not ended yet")
+    if outcome.status == "in_progress":
+        raise Conflict("this session is being graded right now; try again shortly")
+    with tenant_transaction(principal.claims) as conn:
+        return reports.session_feedback(conn, session_id)
+
+
+@router.patch("/sessions/{session_id}")
+def set_override(
+    principal: Manager, conn: TenantDB, session_id: uuid.UUID, body: override.OverrideIn
+) -> dict[str, Any]:
+    """Override a session's scores with a note (or clear the override); model scores are kept."""
+    override.apply(conn, principal, session_id, body)
+    return reports.session_feedback(conn, session_id)

@@ -1,0 +1,54 @@
+"""The grading sweeper: grades ended sessions that have no feedback yet (bounded attempts).
+
+pg_net delivers the trigger's call at most once; a lost delivery, a crash or a model outage
+leaves a session ended without feedback. The sweeper (a schedule in production, `dojo sweep`
+locally) picks those up, oldest first, and stops retrying a session after
+`grading_max_attempts` failures — a manager can still regrade it by hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dojo.db import service_transaction
+from dojo.errors import AppError
+from dojo.observability import logger
+from dojo.settings import get_settings
+from grading.grade import grade_session
+
+BATCH = 25
+
+_PENDING = """
+select s.id, s.company_id from public.training_sessions s
+ where s.status = 'ended' and s.grading_attempts < %s
+   and not exists (select 1 from public.feedback f where f.session_id = s.id)
+ order by s.ended_at nulls first, s.created_at
+ limit %s
+"""
+
+
+def pending(limit: int = BATCH) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Ended sessions without feedback that may still be retried: (session, company)."""
+    with service_transaction() as conn:
+        rows = conn.execute(_PENDING, (get_settings().grading_max_attempts, limit)).fetchall()
+    return [(r["id"], r["company_id"]) for r in rows]
+
+
+def sweep(limit: int = BATCH) -> dict[str, Any]:
+    """Grade what is pending; one failure does not stop the others. Returns counts by outcome."""
+    counts: dict[str, int] = {}
+    for session_id, company_id in pending(limit):
+        status: str
+        try:
+            status = grade_session(session_id, company_id).status
+        except AppError as exc:
+            status = "failed"
+            logger.warning(
+                "sweep: grading failed", extra={"session": str(session_id), "error": exc.message}
+            )
+        except Exception:
+            status = "failed"
+            logger.exception("sweep: grading crashed", extra={"session": str(session_id)})
+        counts[status] = counts.get(status, 0) + 1
+    return {"swept": sum(counts.values()), **counts}
