@@ -17,7 +17,7 @@ def status(message: StatusUpdateMessage) -> str | None:
     """Apply a status change; returns the session's status (None: no session for the call)."""
     with service_transaction() as conn:
         row = conn.execute(
-            "select private.session_call_status(%s, %s, %s) as status",
+            "select private.session_call_status(%s::text, %s::text, %s::text) as status",
             (message.call.id, message.status, message.ended_reason),
         ).fetchone()
     result = row["status"] if row else None
@@ -32,7 +32,8 @@ def end_of_call(message: EndOfCallReport) -> bool:
     with service_transaction() as conn:
         row = conn.execute(
             "select session_id, company_id, applied"
-            " from private.session_apply_call_report(%s, %s, %s, %s, %s, %s, %s, %s)",
+            " from private.session_apply_call_report(%s::text, %s::jsonb, %s::text, %s::text,"
+            " %s::numeric, %s::numeric, %s::timestamptz, %s::timestamptz)",
             (
                 message.call.id,
                 Jsonb([t.model_dump() for t in turns]),
