@@ -117,6 +117,23 @@ def demo(
         print_summary(console, summary)
 
 
+@app.command()
+def package(
+    out: Annotated[str, typer.Option(help="where the zips and manifest.json go")] = "build",
+    flow: Annotated[list[str] | None, typer.Option(help="only this function (repeatable)")] = None,
+) -> None:
+    """Build each function's deployment zip offline (its folder + the layer + its dependencies)."""
+    from pathlib import Path
+
+    from dojo_local import package as packaging
+
+    for built in packaging.build_all(Path(out), flow or list(packaging.FLOWS)):
+        console.print(
+            f"{built.flow:<11} {built.zipped_bytes / 2**20:6.1f} MiB zipped  "
+            f"{built.unzipped_bytes / 2**20:6.1f} MiB unzipped  {built.files} files  {built.path}"
+        )
+
+
 def main() -> None:
     """Entry point used by `python -m dojo_local`."""
     os.environ.setdefault("DOJO_DATA_DIR", str(data_dir()))
