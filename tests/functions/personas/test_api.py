@@ -215,3 +215,46 @@ def test_manager_edits_any_field_validated(api, make_user, material, sql):
     assert voice.status_code == 400
     row = sql.execute("select name, objections from public.personas where id = %s", (pid,))
     assert row.fetchone()["objections"] == change["objections"]
+
+
+@pytest.mark.parametrize("role", ["salesperson", "manager", "admin"])
+@pytest.mark.parametrize("same_company", [True, False], ids=["own", "other"])
+def test_tenant_and_role_matrix(api, make_user, material, sql, role, same_company):
+    owner = make_user("Acme", "manager")
+    material(owner.company_id)
+    pid = api.post(f"{BASE}/generate", headers=owner.headers).json()["personas"][0]["id"]
+    caller = make_user("Acme" if same_company else "Rival", role)
+    writer = role != "salesperson"
+    if same_company:
+        expected = {
+            ("GET", BASE): 200,
+            ("GET", f"{BASE}/{pid}"): 200,
+            ("PATCH", f"{BASE}/{pid}"): 200 if writer else 403,
+            ("POST", f"{BASE}/{pid}/archive"): 200 if writer else 403,
+            ("POST", f"{BASE}/{pid}/unarchive"): 200 if writer else 403,
+            ("POST", f"{BASE}/generate"): 201 if writer else 403,
+            ("POST", f"{BASE}/regenerate"): 201 if writer else 403,
+        }
+    else:
+        expected = {
+            ("GET", BASE): 200,
+            ("GET", f"{BASE}/{pid}"): 404,
+            ("PATCH", f"{BASE}/{pid}"): 404 if writer else 403,
+            ("POST", f"{BASE}/{pid}/archive"): 404 if writer else 403,
+            ("POST", f"{BASE}/{pid}/unarchive"): 404 if writer else 403,
+            ("POST", f"{BASE}/generate"): 409 if writer else 403,
+            ("POST", f"{BASE}/regenerate"): 409 if writer else 403,
+        }
+    for (method, path), status in expected.items():
+        body = {"speaking_style": "Fala baixo."} if method == "PATCH" else None
+        response = api.request(method, path, headers=caller.headers, json=body)
+        assert response.status_code == status, (method, path, response.text)
+        if (method, path) == ("GET", BASE):
+            listed = {p["id"] for p in response.json()}
+            assert (pid in listed) == same_company
+        assert api.request(method, path, json=body).status_code == 401
+    if not same_company:
+        row = sql.execute(
+            "select speaking_style, status from public.personas where id = %s", (pid,)
+        )
+        assert row.fetchone()["speaking_style"] != "Fala baixo."
