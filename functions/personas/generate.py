@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-from dojo.errors import UpstreamError
+from dojo.errors import Conflict, UpstreamError
 from dojo.providers import llm
 from dojo.settings import get_settings
 from dojo.usage import Usage
@@ -142,9 +142,16 @@ def _offline(context: Context, request: Request) -> Generated:
         context.chunks, request.mix, focus=request.focus, taken_names=request.taken_names
     )
     # the offline generator follows the rules by construction; checking keeps it honest
-    checked = validate.check(
-        answer, mix=request.mix, allowed_chunks=context.ids, taken_names=request.taken_names
-    )
+    try:
+        checked = validate.check(
+            answer, mix=request.mix, allowed_chunks=context.ids, taken_names=request.taken_names
+        )
+    except validate.InvalidSet as exc:
+        raise Conflict(
+            "the documents hold too little text to build personas from; upload richer material",
+            code="insufficient_material",
+            details={"reasons": exc.reasons[:10]},
+        ) from exc
     usage = Usage(
         kind="llm",
         provider="offline",

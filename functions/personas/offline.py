@@ -185,9 +185,8 @@ def extract_facts(chunks: list[Chunk]) -> list[Fact]:
         add("product", term, chunk_id)
     for chunk in chunks:  # a verbatim sentence per chunk: grounding when nothing else is found
         sentences = [s for s in _SENTENCE_END.split(chunk.content) if len(s) >= 30]
-        if sentences:
-            words = sentences[0].strip().rstrip(".!?").split()
-            add("quote", " ".join(words[:14]).rstrip(",;:"), chunk.id)
+        words = (sentences[0] if sentences else chunk.content).strip().rstrip(".!?").split()
+        add("quote", " ".join(words[:14]).rstrip(",;:"), chunk.id)
     return facts
 
 

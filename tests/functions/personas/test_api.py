@@ -258,3 +258,14 @@ def test_tenant_and_role_matrix(api, make_user, material, sql, role, same_compan
             "select speaking_style, status from public.personas where id = %s", (pid,)
         )
         assert row.fetchone()["speaking_style"] != "Fala baixo."
+
+
+def test_generate_from_scant_material_still_grounds_every_objection(api, make_user, material):
+    manager = make_user("Acme", "manager")
+    ids = material(manager.company_id, {"curto.txt": ["Consultoria fiscal.", "Atendemos SP."]})
+    response = api.post(f"{BASE}/generate", headers=manager.headers, json={"count": 5})
+    assert response.status_code == 201, response.text
+    allowed = set(ids["curto.txt"])
+    for persona in response.json()["personas"]:
+        assert persona["objections"]
+        assert all(set(o["chunk_ids"]) <= allowed for o in persona["objections"])
