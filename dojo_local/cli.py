@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -101,6 +103,94 @@ def dev(
         serve_forever(host, port)
     finally:
         worker.stop()
+
+
+# Sweepers `dojo sweep` runs, in order: (name, "module:function") inside functions/.
+SWEEPERS: list[tuple[str, str]] = [
+    ("onboarding", "onboarding.sweeper:sweep"),
+]
+
+
+@app.command()
+def sweep() -> None:
+    """Run the functions' sweepers once (what the production schedules do)."""
+    import importlib
+
+    from dojo_local.paths import FUNCTIONS
+
+    runtime.prepare()
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))
+    for name, target in SWEEPERS:
+        module, _, function = target.partition(":")
+        result = getattr(importlib.import_module(module), function)()
+        console.print(f"[bold]{name}[/]: {json.dumps(result, default=str)}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files to upload", exists=True)],
+    company: Annotated[str, typer.Option(help="company name (created when missing)")],
+    email: Annotated[str, typer.Option(help="the uploading manager (created when missing)")] = "",
+) -> None:
+    """Upload files into a company's knowledge base, through the real API, with progress."""
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn
+
+    from dojo_local import ingest as local_ingest
+    from dojo_local.server import BackgroundServer, free_port
+
+    files = [p for path in paths for p in (sorted(path.iterdir()) if path.is_dir() else [path])]
+    port = free_port()
+    env = runtime.prepare(f"http://127.0.0.1:{port}")
+    slug = re.sub(r"[^a-z0-9]+", "-", company.lower()).strip("-") or "company"
+    uploader = email or f"ingest@{slug}.local"
+    import psycopg
+
+    with psycopg.connect(env.database_url, autocommit=True) as conn:
+        accounts.ensure_user(conn, uploader, company=company, role="manager")
+    headers = {
+        "authorization": f"Bearer {accounts.issue_token(env.database_url, uploader, env.issuer)}"
+    }
+    server = BackgroundServer(port=port).start()
+    failed = 0
+    try:
+        import httpx
+
+        with (
+            httpx.Client(base_url=server.url, timeout=120) as http,
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[state]}"),
+                console=console,
+            ) as progress,
+        ):
+            tasks: dict[str, TaskID] = {}
+            for path in files:
+                doc = local_ingest.upload(http, headers, path)
+                if "id" not in doc:
+                    failed += 1
+                    progress.add_task(path.name, total=1, state=f"[red]refused: {doc['error']}")
+                    continue
+                tasks[doc["id"]] = progress.add_task(path.name, total=1, state="pending")
+
+            def show(rows: list[dict[str, object]]) -> None:
+                for row in rows:
+                    state = str(row["status"])
+                    if state == "ready":
+                        state = f"[green]ready[/] {row['chunk_count']} chunks"
+                    elif state == "failed":
+                        state = f"[red]failed: {row['error']}[/]"
+                    finished = row["status"] in local_ingest.DONE
+                    done = 1.0 if finished else float(str(row["progress"]))
+                    progress.update(tasks[str(row["id"])], completed=done, state=state)
+
+            rows = local_ingest.wait(env.database_url, list(tasks), show)
+            failed += sum(1 for r in rows if r["status"] != "ready")
+    finally:
+        server.stop()
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

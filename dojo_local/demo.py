@@ -42,6 +42,36 @@ class DemoClient:
         return response.json() if response.content else None
 
 
+def _demo_knowledge(client: DemoClient, manager: str) -> dict[str, Any]:
+    """The manager uploads the generated sales kit through the real API; the storage trigger,
+    the local pg_net queue and the onboarding hook turn it into the knowledge base."""
+    from dojo_local import ingest
+    from dojo_local.demo_material import write_material
+
+    headers = client.as_user(manager)
+    files = write_material(client.env.base / "demo-material")
+    # a second run keeps the documents the first one made ready, and replaces the others
+    listed = client.call("GET", "/api/v1/onboarding/documents", manager)
+    existing = {d["filename"]: d for d in listed}
+    ids: list[str] = []
+    for path in files:
+        previous = existing.get(path.name)
+        if previous is not None and previous["status"] == "ready":
+            ids.append(previous["id"])
+            continue
+        if previous is not None:
+            client.call("DELETE", f"/api/v1/onboarding/documents/{previous['id']}", manager)
+        uploaded = ingest.upload(client.http, headers, path)
+        if "id" not in uploaded:
+            raise RuntimeError(f"upload of {path.name} refused: {uploaded['error']}")
+        ids.append(uploaded["id"])
+    rows = ingest.wait(client.env.database_url, ids)
+    status = client.call("GET", "/api/v1/onboarding/status", manager)
+    question = "Quanto custa o plano Profissional?"
+    hits = client.call("GET", "/api/v1/onboarding/search", manager, params={"q": question, "k": 3})
+    return {"documents": rows, "status": status, "question": question, "answers": hits}
+
+
 def _demo_personas(client: DemoClient, manager: str) -> dict[str, Any]:
     """The manager generates a fresh persona set from the ingested documents (replacing the
     previous run's); without ready documents the API answers 409 and the demo says so."""
@@ -72,12 +102,14 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         me = client.call("GET", "/api/v1/auth/me", manager)
         team = client.call("GET", "/api/v1/auth/members", manager)
         health = client.http.get("/health").json()
+        knowledge = _demo_knowledge(client, manager)
         personas = _demo_personas(client, manager)
         return {
             "company": me["company"],
             "manager": me,
             "members": team,
             "gateway": health,
+            "knowledge": knowledge,
             "personas": personas,
             "database": env.database_url,
             "data_dir": str(env.base),
@@ -100,6 +132,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     for member in summary["members"]:
         table.add_row(member["full_name"] or "", member["email"], member["role"])
     console.print(table)
+    _print_knowledge(console, summary.get("knowledge") or {})
     _print_personas(console, summary.get("personas") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
@@ -107,6 +140,29 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
         f"Sign in locally as any member above with password [bold]{summary['demo_password']}[/]"
     )
     console.print(f"Done in {summary['seconds']} s.")
+
+
+def _print_knowledge(console: Console, knowledge: dict[str, Any]) -> None:
+    if not knowledge:
+        return
+    table = Table(title="Knowledge base (uploaded through the API, processed by the hook)")
+    for column in ("document", "status", "pages", "chunks", "embeddings"):
+        table.add_column(column)
+    for doc in knowledge["documents"]:
+        table.add_row(
+            doc["filename"],
+            doc["status"] if doc["status"] != "failed" else f"failed: {doc['error']}",
+            str(doc["pages"] or "-"),
+            str(doc["chunk_count"]),
+            str(doc["embeddings_created"]),
+        )
+    console.print(table)
+    if knowledge["answers"]:
+        best = knowledge["answers"][0]
+        console.print(
+            f'Search "{knowledge["question"]}" -> {best["filename"]} p.{best["page"] or "-"}:'
+            f" {best['content'][:160]}..."
+        )
 
 
 def _print_personas(console: Console, generation: dict[str, Any]) -> None:
