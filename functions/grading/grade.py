@@ -169,7 +169,10 @@ def grade_session(
                 "select overall from public.feedback where session_id = %s", (session_id,)
             ).fetchone()
             if done is not None and not regrade:
-                return Outcome("already_graded", session_id, done["overall"])
+                previous = done["overall"]
+                return Outcome(
+                    "already_graded", session_id, None if previous is None else float(previous)
+                )
             card = score(
                 session["transcript"],
                 session["mode"],
