@@ -108,6 +108,7 @@ def dev(
 # Sweepers `dojo sweep` runs, in order: (name, "module:function") inside functions/.
 SWEEPERS: list[tuple[str, str]] = [
     ("onboarding", "onboarding.sweeper:sweep"),
+    ("grading", "grading.sweeper:sweep"),
 ]
 
 
