@@ -55,15 +55,15 @@ _CONTRACT = re.compile(
     re.IGNORECASE,
 )
 _SLA = re.compile(
-    r"\b(?:SLA|disponibilidade|uptime)\b[^.\n;]{0,30}?\d+(?:,\d+)?\s?%", re.IGNORECASE
+    r"\b(?:SLA|disponibilidade|uptime)\b[^.\n;|]{0,30}?\d+(?:,\d+)?\s?%", re.IGNORECASE
 )
 _IMPLEMENTATION = re.compile(
-    r"\b(?:implantação|implementação|onboarding|migração|setup|treinamento)\b[^.\n;]{0,30}?"
+    r"\b(?:implantação|implementação|onboarding|migração|setup|treinamento)\b[^.\n;|]{0,30}?"
     r"\d+\s*(?:dias(?: úteis)?|semanas|horas|meses)",
     re.IGNORECASE,
 )
 _SUPPORT = re.compile(
-    r"\bsuporte\b[^.\n;]{0,40}?(?:24/7|24x7|24 horas|\d+h|horário comercial|chat|telefone"
+    r"\bsuporte\b[^.\n;|]{0,40}?(?:24/7|24x7|24 horas|\d+h|horário comercial|chat|telefone"
     r"|e-mail|WhatsApp)",
     re.IGNORECASE,
 )
@@ -74,13 +74,22 @@ _INTEGRATION = re.compile(
 _PROPER = re.compile(r"\b[A-ZÀ-Ú][\wÀ-ú]+(?:\s+[A-ZÀ-Ú][\wÀ-ú]+){1,3}\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ú\"])")
 _PERIOD = re.compile(r"/\s?(?:mês|mes|ano)\b")
-_NOT_PRODUCT = {
+_NOT_PRODUCT = {  # capitalised Brazilian business terms that are nobody's product
     "brasil",
     "sao paulo",
     "rio de janeiro",
     "receita federal",
-    "simples nacional",
+    "banco central",
     "lgpd",
+    "simples nacional",
+    "lucro presumido",
+    "lucro real",
+    "nota fiscal",
+    "notas fiscais",
+    "nota fiscal eletronica",
+    "microempreendedor individual",
+    "sped fiscal",
+    "sped contabil",
 }
 _KIND_ORDER: tuple[FactKind, ...] = (
     "price",
@@ -205,7 +214,8 @@ def _products(chunks: list[Chunk]) -> list[tuple[str, int]]:
                 continue
             counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, (term, chunk.id))
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    # a name said once may be anything; the seller's products recur across the material
+    ranked = sorted((k for k in counts if counts[k] >= 2), key=lambda k: (-counts[k], k))
     return [first[k] for k in ranked[:4]]
 
 
@@ -258,48 +268,49 @@ def _budget(archetype: Archetype, difficulty: Difficulty, facts: list[Fact]) -> 
 def _objections(
     difficulty: Difficulty,
     facts: list[Fact],
-    cursor: dict[FactKind, int],
+    uses: dict[str, int],
     rng: random.Random,
     turn: int,
 ) -> list[Objection]:
-    by_kind: dict[FactKind, list[Fact]] = {}
-    for fact in facts:
-        by_kind.setdefault(fact.kind, []).append(fact)
-    order = [k for k in _PREFERENCE[difficulty] if k in by_kind]
+    kinds = {f.kind for f in facts}
+    order = [k for k in _PREFERENCE[difficulty] if k in kinds]
     if order:  # buyers of one level do not all open on the same topic
         shift = turn % len(order)
         order = order[shift:] + order[:shift]
-    order += [k for k in _KIND_ORDER if k in by_kind and k not in order]
-    wanted = _OBJECTIONS_PER[difficulty]
+    order += [k for k in _KIND_ORDER if k in kinds and k not in order]
+    rank = {kind: i for i, kind in enumerate(order)}
+    candidates = list(enumerate(facts))
     chosen: list[Objection] = []
-    used_terms: set[str] = set()
-    rounds = 0
-    while len(chosen) < wanted and order and rounds < 3:
-        for kind in order:
-            if len(chosen) >= wanted:
-                break
-            pool = by_kind[kind]
-            fact = pool[cursor.get(kind, 0) % len(pool)]
-            cursor[kind] = cursor.get(kind, 0) + 1
-            if fact.term in used_terms:
-                continue
-            used_terms.add(fact.term)
-            template = rng.choice(_TEMPLATES[kind])
-            text = template.format(t=fact.term)
-            chosen.append(Objection(text=text[0].upper() + text[1:], chunk_ids=[fact.chunk_id]))
-        rounds += 1
+    kinds_used: set[FactKind] = set()
+    while len(chosen) < _OBJECTIONS_PER[difficulty] and candidates:
+        # a verbatim quote only when nothing concrete is left; then a topic this buyer has not
+        # raised yet; then the fact the rest of the set used least; then the buyer's preference
+        index, fact = min(
+            candidates,
+            key=lambda c: (
+                c[1].kind == "quote",
+                c[1].kind in kinds_used,
+                uses.get(c[1].term, 0),
+                rank[c[1].kind],
+                c[0],
+            ),
+        )
+        candidates.remove((index, fact))
+        uses[fact.term] = uses.get(fact.term, 0) + 1
+        kinds_used.add(fact.kind)
+        text = rng.choice(_TEMPLATES[fact.kind]).format(t=fact.term)
+        chosen.append(Objection(text=text[0].upper() + text[1:], chunk_ids=[fact.chunk_id]))
     return chosen
 
 
-def _name(gender: str, rng: random.Random, taken: set[str], used_first: set[str]) -> str:
-    firsts = [
-        n for n in (FEMALE_NAMES if gender == "female" else MALE_NAMES) if n not in used_first
-    ]
+def _name(gender: str, rng: random.Random, taken: set[str], used: set[str]) -> str:
+    firsts = [n for n in (FEMALE_NAMES if gender == "female" else MALE_NAMES) if n not in used]
+    lasts = [n for n in SURNAMES if n not in used] or list(SURNAMES)
     for _ in range(200):
-        first = rng.choice(firsts)
-        full = f"{first} {rng.choice(SURNAMES)}"
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        full = f"{first} {last}"
         if fold(full) not in taken:
-            used_first.add(first)
+            used.update((first, last))
             taken.add(fold(full))
             return full
     raise RuntimeError("ran out of persona names")  # cannot happen with the name pools we ship
@@ -338,15 +349,15 @@ def generate(
     # hard buyers get the archetypes with the most at stake
     archetypes.sort(key=lambda a: -a.stakes)
     taken_keys = {fold(n) for n in taken}
-    used_first: set[str] = set()
-    cursor: dict[FactKind, int] = {}
+    used_names: set[str] = set()
+    uses: dict[str, int] = {}
     personas: list[PersonaDraft] = []
     for turn, (archetype, difficulty) in enumerate(zip(archetypes, levels, strict=True)):
         gender = rng.choice(archetype.genders)
-        name = _name(gender, rng, taken_keys, used_first)
+        name = _name(gender, rng, taken_keys, used_names)
         first = name.split()[0]
         role = archetype.role_f if gender == "female" else archetype.role_m
-        objections = _objections(difficulty, facts, cursor, rng, turn)
+        objections = _objections(difficulty, facts, uses, rng, turn)
         hidden = [HiddenFact(fact=f, reveal_when=w) for f, w in archetype.hidden_facts]
         hidden += [HiddenFact(fact=f, reveal_when=w) for f, w in _HIDDEN_BY_LEVEL[difficulty]]
         profile = CompanyProfile(
