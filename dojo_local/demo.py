@@ -10,7 +10,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from dojo_local import accounts, runtime
+from dojo_local import accounts, dispatcher, runtime
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -85,6 +85,61 @@ def _demo_personas(client: DemoClient, manager: str) -> dict[str, Any]:
     return dict(response.json())
 
 
+_SCRIPT_OPENING = [
+    "Bom dia! Aqui é o Rafael, da Nuvem Fiscal. Tudo bem?",
+    "Como vocês fazem hoje a emissão de notas e quem cuida disso na empresa?",
+    "Qual é o maior desafio com o sistema atual de vocês?",
+    "Quem participa da decisão e como funciona o orçamento para esse tipo de compra?",
+    "Quais outras opções vocês estão avaliando e qual é o prazo para decidir?",
+    "O que vocês já tentaram antes para resolver esse problema?",
+    "Nossa plataforma automatiza a emissão de notas e a apuração de impostos; o plano"
+    " Profissional custa R$ 1.290 por mês com notas ilimitadas.",
+]
+_SCRIPT_HANDLING = [
+    "Entendo a sua preocupação. Por exemplo, escritórios do seu porte reduziram em 30% o tempo"
+    " de fechamento no primeiro trimestre, e o pagamento anual tem 15% de desconto.",
+    "Faz sentido perguntar isso. A implantação leva até 30 dias, inclui a migração do cadastro"
+    " e o treinamento da equipe, e o contrato garante SLA de 99,5% de disponibilidade.",
+    "Boa pergunta. Temos integração com Omie, Bling e Conta Azul e API aberta para o seu ERP,"
+    " e o suporte por chat atende de segunda a sexta, das 8h às 18h.",
+    "Compreendo. O contrato tem fidelidade de 12 meses, mas posso propor um piloto com dados"
+    " reais dos seus clientes antes de qualquer compromisso maior, com resultado medido.",
+]
+_SCRIPT_CLOSE = (
+    "Faz sentido agendarmos uma demonstração de 30 minutos na quinta-feira com a sua equipe?"
+)
+
+
+def _demo_session(
+    client: DemoClient, salesperson: str, generation: dict[str, Any]
+) -> dict[str, Any]:
+    """A salesperson practises a scripted pt-BR text call with one of the company's personas
+    through the sessions API (offline persona without a model key), then ends it."""
+    personas = generation.get("personas") or []
+    if not personas:
+        return {"skipped": "no persona to talk to"}
+    persona = next((p for p in personas if p["difficulty"] == "medium"), personas[0])
+    started = client.call(
+        "POST",
+        "/api/v1/sessions/start",
+        salesperson,
+        json={"persona_id": persona["id"], "mode": "text"},
+    )
+    sid = started["session_id"]
+    handling = [
+        _SCRIPT_HANDLING[i % len(_SCRIPT_HANDLING)] for i in range(len(persona["objections"]))
+    ]
+    for text in [*_SCRIPT_OPENING, *handling, _SCRIPT_CLOSE]:
+        reply = client.call(
+            "POST", f"/api/v1/sessions/{sid}/messages", salesperson, json={"text": text}
+        )
+        if reply["ended"]:
+            break
+    client.call("POST", f"/api/v1/sessions/{sid}/end", salesperson)
+    session = client.call("GET", f"/api/v1/sessions/{sid}", salesperson)
+    return {"persona": persona, "session": session}
+
+
 def run_demo(quiet: bool = False) -> dict[str, Any]:
     """Run every step of the demo and return its summary."""
     started = time.monotonic()
@@ -104,6 +159,8 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         health = client.http.get("/health").json()
         knowledge = _demo_knowledge(client, manager)
         personas = _demo_personas(client, manager)
+        session = _demo_session(client, PEOPLE[1][0], personas)
+        grading = _demo_grading(client, env)
         return {
             "company": me["company"],
             "manager": me,
@@ -111,6 +168,8 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "gateway": health,
             "knowledge": knowledge,
             "personas": personas,
+            "grading": grading,
+            "session": session,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
@@ -134,6 +193,8 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     console.print(table)
     _print_knowledge(console, summary.get("knowledge") or {})
     _print_personas(console, summary.get("personas") or {})
+    _print_session(console, summary.get("session") or {})
+    _print_scorecard(console, summary.get("grading") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(
@@ -187,3 +248,102 @@ def _print_personas(console: Console, generation: dict[str, Any]) -> None:
     console.print(table)
     if generation.get("notice"):
         console.print(f"[dim]{generation['notice']}[/]")
+
+
+def _print_session(console: Console, practice: dict[str, Any]) -> None:
+    if practice.get("skipped"):
+        console.print(f"Practice session: skipped ({practice['skipped']})")
+        return
+    if not practice:
+        return
+    session = practice["session"]
+    persona = session["persona"]
+    table = Table(
+        title=f"Practice session (text) with {persona['name']}, {persona['role']}"
+        f" [{persona['difficulty']}] - {session['status']}, {session['ended_reason']}"
+    )
+    for column in ("#", "time", "who", "text"):
+        table.add_column(column)
+    for turn in session["transcript"]:
+        who = "Vendedor" if turn["speaker"] == "salesperson" else "Cliente"
+        table.add_row(str(turn["index"]), f"{turn['start']:.0f}s", who, turn["text"])
+    console.print(table)
+
+
+def _demo_grading(client: DemoClient, env: runtime.LocalEnv) -> dict[str, Any]:
+    """Last step: make sure the demo's practice session was graded, and fetch its scorecard.
+
+    Ending the session fired the database trigger; draining the local pg_net queue delivers it to
+    the grading hook over real HTTP (idempotent: a delivery already made changes nothing).
+    """
+    dispatcher.drain(env.database_url)
+    with psycopg.connect(env.database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "select s.id, p.email from public.training_sessions s"
+            " join public.profiles p on p.id = s.user_id"
+            " join public.companies c on c.id = s.company_id"
+            " where c.name = %s and s.status = 'ended'"
+            " order by s.ended_at desc nulls last limit 1",
+            (COMPANY,),
+        ).fetchone()
+    if row is None:
+        return {"graded": False, "reason": "no practice session ended in this demo"}
+    session_id, email = row
+    card = client.call("GET", f"/api/v1/feedback/sessions/{session_id}", email)
+    return {"graded": card["status"] in ("graded", "insufficient"), "scorecard": card}
+
+
+def _band(band: dict[str, Any] | None) -> str:
+    if not band:
+        return "-"
+    low, high = band.get("low"), band.get("high")
+    if low is not None and high is not None:
+        return f"{low:g}-{high:g}"
+    return f">= {low:g}" if low is not None else f"<= {high:g}"
+
+
+def _print_scorecard(console: Console, grading: dict[str, Any]) -> None:
+    if not grading:
+        return
+    card = grading.get("scorecard") or {}
+    if not grading.get("graded"):
+        reason = grading.get("reason") or card.get("message") or card.get("status")
+        console.print(f"Scorecard: nothing graded ({reason})")
+        return
+    grader = card["grader"]
+    label = f"{grader['label']} — OFFLINE" if grader["offline"] else grader["label"]
+    console.rule(f"[bold]Scorecard[/] ({label}, rubric {card['rubric_version']})")
+    if card["status"] == "insufficient":
+        console.print(card["message"])
+        return
+    console.print(f"Overall: [bold]{card['overall']:.0f}/100[/] ({card['overall_band']})")
+    table = Table()
+    for column in ("category", "weight", "score", "why"):
+        table.add_column(column)
+    for category in card["categories"]:
+        table.add_row(
+            category["name"],
+            f"{category['weight']:.0%}",
+            f"{category['score']:.0f}",
+            category["justification"],
+        )
+    console.print(table)
+    for title, items in (("Strengths", card["strengths"]), ("To improve", card["improvements"])):
+        console.print(f"[bold]{title}[/]")
+        for item in items[:2]:
+            console.print(f"  - {item['text']} — \u201c{item['quote']}\u201d (turn {item['turn']})")
+    metrics = Table(title="Conversation metrics (computed by code) beside published benchmarks")
+    for column in ("metric", "value", "reference", "status", "source"):
+        metrics.add_column(column)
+    for metric in card["metrics"]["items"]:
+        value = metric["value"]
+        shown = "n/a (voice only)" if value is None else f"{value:g} {metric['unit']}"
+        band = metric.get("band") or {}
+        metrics.add_row(
+            metric["name"],
+            shown,
+            _band(band),
+            metric.get("status", "-"),
+            (band.get("source") or "")[:60],
+        )
+    console.print(metrics)

@@ -233,6 +233,7 @@ class _State:
     resisted: int = 0
     idle: int = 0
     turns: int = 0
+    pains_told: int = 0
     ended: bool = False
 
 
@@ -241,18 +242,34 @@ def _stem(word: str) -> str:
 
 
 def keywords(text: str) -> set[str]:
-    """Content words of a text, accent-folded and crudely stemmed (first five letters)."""
-    return {_stem(w) for w in _WORD.findall(fold(text)) if len(w) >= 4 and w not in _STOP}
+    """Content words of a text, accent-folded and crudely stemmed (first five letters), plus
+    numbers of two or more digits (prices, percentages, deadlines)."""
+    return {
+        _stem(w)
+        for w in _WORD.findall(fold(text))
+        if (len(w) >= 4 and w not in _STOP) or (len(w) >= 2 and w.isdigit())
+    }
 
 
 def _has(text: str, needles: Sequence[str]) -> bool:
     return any(n in text for n in needles)
 
 
-def _first_sentence(text: str, limit: int = 220) -> str:
-    flat = " ".join(text.split())
-    sentence = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+def best_sentence(snippets: Sequence[str], query: str, limit: int = 220) -> str | None:
+    """The material's sentence most on the query's subject (two shared words, or a shared
+    number); None when nothing is on subject: an unrelated quote would be invented relevance."""
+    wanted = keywords(query)
+    best, score = None, 0
+    for snippet in snippets:
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", snippet):
+            flat = " ".join(sentence.split())
+            shared = keywords(flat) & wanted
+            points = len(shared) + sum(1 for w in shared if w.isdigit())
+            if points > score:
+                best, score = flat, points
+    if best is None or score < 2:
+        return None
+    return best if len(best) <= limit else best[: limit - 1].rstrip() + "…"
 
 
 class OfflinePersona:
@@ -319,9 +336,11 @@ class OfflinePersona:
             return Reply("Depende. Por que você quer saber?")
         if _has(text, _OPEN):
             pains = self.persona.pains or self.persona.goals
-            if pains:
-                pain = pains[(state.turns - 1) % len(pains)]
-                return Reply(f"O que mais me incomoda hoje é isto: {pain}")
+            if pains and state.pains_told < len(pains):
+                pain = pains[state.pains_told]
+                state.pains_told += 1
+                lead = "O que mais me incomoda hoje é isto:" if state.pains_told == 1 else "Também:"
+                return Reply(f"{lead} {pain}")
             return Reply("Hum, nunca parei para pensar nisso. Aonde você quer chegar?")
         return None
 
@@ -416,13 +435,14 @@ class OfflinePersona:
     def _grounding(self, query: str, live: bool) -> str:
         if not live or self.lookup is None:
             return ""
-        snippets = self.lookup(query)
-        if not snippets:
+        sentence = best_sentence(self.lookup(query), query)
+        if sentence is None:
             return ""
-        return f" Pelo que vi no material de vocês: “{_first_sentence(snippets[0])}”"
+        return f" Pelo que vi no material de vocês: “{sentence}”"
 
     def _product_fact(self, query: str, live: bool) -> str:
         snippets = self.lookup(query) if live and self.lookup is not None and query else []
-        if not snippets:
+        sentence = best_sentence(snippets, query)
+        if sentence is None:
             return "Não conheço bem, não. Me diga você."
-        return f"Já vi alguma coisa. Li que “{_first_sentence(snippets[0])}” É isso mesmo?"
+        return f"Já vi alguma coisa. Li que “{sentence}” É isso mesmo?"

@@ -12,7 +12,7 @@ from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
 
 OBJECTIONS = [
-    "O preço de 2 mil reais por mês é alto para o nosso porte.",
+    "O plano Pro custa 2.000 reais por mês, caro demais para o nosso porte.",
     "Tenho medo de que a migração dos dados pare a operação da loja.",
 ]
 HIDDEN_FACTS = [

@@ -1,0 +1,169 @@
+"""Text sessions with the language model: same prompt as voice, knowledge-base tool, usage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import httpx2
+import pytest
+
+from dojo.settings import get_settings
+from tests.functions.sessions.data import HIDDEN_FACTS, insert_material, insert_persona
+
+LLM = "https://llm.test/v1"
+
+
+class _ToHttpx(httpx2.BaseTransport):
+    """The OpenAI SDK speaks httpx2; hand its requests to httpx, where respx mocks them."""
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        with httpx.Client() as client:
+            response = client.send(
+                httpx.Request(
+                    request.method,
+                    str(request.url),
+                    headers=list(request.headers.multi_items()),
+                    content=request.read(),
+                )
+            )
+        return httpx2.Response(
+            response.status_code,
+            headers=list(response.headers.multi_items()),
+            content=response.content,
+            request=request,
+        )
+
+
+@pytest.fixture
+def online(api, monkeypatch) -> Iterator[None]:
+    from openai import OpenAI
+
+    from dojo.providers import llm
+
+    def client(api_key: str, base_url: str, timeout: float, max_retries: int) -> OpenAI:
+        return OpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=httpx2.Client(transport=_ToHttpx()),
+        )
+
+    monkeypatch.setattr(llm, "_client", client)
+    monkeypatch.setenv("DOJO_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("DOJO_OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("DOJO_OPENAI_BASE_URL", LLM)
+    monkeypatch.setenv("DOJO_OPENAI_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def completion(
+    content: str | None = None, calls: list[tuple[str, str, str]] = ()
+) -> dict[str, Any]:
+    """A chat completion in OpenAI's shape, with optional tool calls (id, name, arguments)."""
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if calls:
+        message["tool_calls"] = [
+            {"id": cid, "type": "function", "function": {"name": name, "arguments": args}}
+            for cid, name, args in calls
+        ]
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4o",
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if calls else "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132},
+    }
+
+
+@pytest.fixture
+def session(api, make_user, sql, online):
+    user = make_user("Nuvem Fiscal", "salesperson")
+    insert_material(sql, user.company_id)
+    persona = insert_persona(sql, user.company_id)
+    started = api.post(
+        "/api/v1/sessions/start",
+        headers=user.headers,
+        json={"persona_id": str(persona), "mode": "text"},
+    )
+    assert started.status_code == 201
+    return user, started.json()["session_id"]
+
+
+def _say(api, user, sid, text):
+    return api.post(f"/api/v1/sessions/{sid}/messages", headers=user.headers, json={"text": text})
+
+
+def test_the_model_plays_the_persona_with_the_knowledge_base(api, sql, session, mock_http):
+    user, sid = session
+    route = mock_http.post(f"{LLM}/chat/completions").mock(
+        side_effect=[
+            httpx.Response(
+                200,
+                json=completion(
+                    calls=[("call_1", "search_knowledge_base", '{"query": "preço do plano Pro"}')]
+                ),
+            ),
+            httpx.Response(200, json=completion("Vi que o Pro custa R$ 2.000. É caro para nós.")),
+        ]
+    )
+    response = _say(api, user, sid, "Nosso plano Pro resolve a emissão de notas.")
+    assert response.status_code == 200, response.text
+    assert response.json()["turns"][1]["text"] == "Vi que o Pro custa R$ 2.000. É caro para nós."
+
+    first = json.loads(route.calls[0].request.content)
+    system = first["messages"][0]
+    assert system["role"] == "system" and "Carla Menezes" in system["content"]
+    assert HIDDEN_FACTS[0]["fact"] in system["content"]
+    assert "nunca faça o papel do vendedor" in system["content"]
+    assert [m["role"] for m in first["messages"][1:]] == ["assistant", "user"]
+    assert {t["function"]["name"] for t in first["tools"]} == {"search_knowledge_base", "end_call"}
+    second = json.loads(route.calls[1].request.content)
+    tool_message = second["messages"][-1]
+    assert tool_message["role"] == "tool" and tool_message["tool_call_id"] == "call_1"
+    assert "R$ 2.000" in tool_message["content"]  # the company's own material, not invented
+
+    usage = sql.execute(
+        "select kind, provider, input_tokens, ref_id::text from public.usage order by id"
+    ).fetchall()
+    assert [(u["kind"], u["provider"], u["input_tokens"], u["ref_id"]) for u in usage] == [
+        ("llm", "openai", 120, sid),
+        ("llm", "openai", 120, sid),
+    ]
+
+
+def test_the_model_may_end_the_call(api, sql, session, mock_http):
+    user, sid = session
+    mock_http.post(f"{LLM}/chat/completions").mock(
+        return_value=httpx.Response(
+            200,
+            json=completion("Não tenho interesse. Até logo.", [("c1", "end_call", "{}")]),
+        )
+    )
+    body = _say(api, user, sid, "Assina logo, é o melhor.").json()
+    assert body["ended"] and body["ended_reason"] == "persona-ended-call"
+    assert _say(api, user, sid, "Espera!").status_code == 409
+
+
+def test_a_model_failure_stores_nothing(api, sql, session, mock_http):
+    user, sid = session
+    mock_http.post(f"{LLM}/chat/completions").mock(return_value=httpx.Response(500, json={}))
+    response = _say(api, user, sid, "Bom dia!")
+    assert response.status_code == 502
+    row = sql.execute(
+        "select jsonb_array_length(transcript) as n, status from public.training_sessions"
+    ).fetchone()
+    assert row["n"] == 1 and row["status"] == "active"
+    assert sql.execute("select count(*) as n from public.usage").fetchone()["n"] == 0

@@ -1,0 +1,97 @@
+"""The persona prompt builder (voice and text) and the offline persona's rules, without HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from sessions import prompt
+from sessions.offline import OfflinePersona, best_sentence
+from sessions.persona import Persona
+from tests.functions.sessions.data import HIDDEN_FACTS, MATERIAL, OBJECTIONS
+
+
+def _persona(**overrides) -> Persona:
+    values = {
+        "id": uuid.uuid4(),
+        "name": "Carla Menezes",
+        "role": "Diretora Financeira",
+        "seniority": "diretoria",
+        "company_profile": {"segment": "varejo", "size": "200 funcionários"},
+        "traits": ["cética"],
+        "goals": ["reduzir custos"],
+        "pains": ["emissão manual", "fechamento atrasado"],
+        "objections": [{"text": t, "chunk_ids": [1]} for t in OBJECTIONS],
+        "hidden_facts": HIDDEN_FACTS,
+        "difficulty": "hard",
+        "end_conditions": ["se o vendedor mentir"],
+        "speaking_style": "direta",
+        "first_message": "Alô?",
+    }
+    values.update(overrides)
+    return Persona.model_validate(values)
+
+
+@pytest.mark.parametrize("mode", ["voice", "text"])
+def test_prompt_keeps_the_buyer_in_character(mode):
+    text = prompt.build(_persona(), mode=mode, seller="Nuvem Fiscal")
+    assert "Você é Carla Menezes, Diretora Financeira" in text
+    assert "CLIENTE em potencial" in text and "nunca faça o papel do vendedor" in text
+    assert "nunca diga que é uma IA" in text
+    for fact in HIDDEN_FACTS:
+        assert f"{fact['fact']} → {fact['reveal_when']}" in text
+    for objection in OBJECTIONS:
+        assert f"- {objection}" in text
+    assert "search_knowledge_base" in text and "Nunca invente fatos sobre o produto" in text
+    assert "- se o vendedor mentir" in text
+    assert "muito cético" in text  # hard
+    assert ("endCall" in text) == (mode == "voice") and ("end_call" in text) == (mode == "text")
+    assert "uma ou duas frases curtas" in text if mode == "voice" else "três frases" in text
+    assert "$" not in text.replace("R$", "")  # every placeholder filled
+
+
+def test_english_prompt_and_tolerant_rows():
+    persona = _persona(
+        locale="en-US",
+        objections=["Too expensive."],  # plain strings are accepted
+        hidden_facts=["Budget is frozen."],
+        seniority=None,
+    )
+    text = prompt.build(persona, mode="text", seller="Acme")
+    assert "prospective CUSTOMER" in text and "- Too expensive." in text
+    assert "- Budget is frozen." in text
+
+
+def test_offline_persona_is_deterministic():
+    history = ["Bom dia!", "Como funciona o contrato com o fornecedor atual?"]
+    replies = {
+        OfflinePersona(_persona()).reply(history, "Quem decide o orçamento?").text for _ in range(3)
+    }
+    assert len(replies) == 1 and HIDDEN_FACTS[1]["fact"] in replies.pop()
+
+
+def test_pains_are_not_repeated():
+    actor = OfflinePersona(_persona(hidden_facts=[]))
+    first = actor.reply([], "Como é o seu dia a dia?").text
+    second = actor.reply(["Como é o seu dia a dia?"], "Qual é o seu maior desafio?").text
+    assert "emissão manual" in first and "fechamento atrasado" in second
+
+
+def test_product_facts_come_from_the_material():
+    lookups: list[str] = []
+
+    def lookup(query: str) -> list[str]:
+        lookups.append(query)
+        return MATERIAL
+
+    actor = OfflinePersona(_persona(), lookup)
+    pitch = actor.reply([], "Nosso produto resolve isso e o plano custa 2.000 por mês.").text
+    assert OBJECTIONS[0] in pitch and "R$ 2.000" in pitch and lookups
+    unknown = OfflinePersona(_persona(), lambda q: []).reply([], "Você conhece a Nuvem Fiscal?")
+    assert unknown.text == "Não conheço bem, não. Me diga você."
+
+
+def test_unrelated_material_is_not_quoted():
+    assert best_sentence(MATERIAL, "quem me atende é gente ou robô?") is None
+    assert "suporte" in (best_sentence(MATERIAL, "como funciona o suporte por chat?") or "")
