@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dojo import secrets
 
 
 class Settings(BaseSettings):
@@ -131,5 +133,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (cached; tests clear the cache when they change the env)."""
-    return Settings()
+    """The process-wide settings (cached; tests clear the cache when they change the env).
+
+    Secrets named by `DOJO_<NAME>_SSM` / `DOJO_<NAME>_SECRET_ID` are read from SSM or Secrets
+    Manager (see dojo.secrets) and win over `DOJO_<NAME>`.
+    """
+    overrides: dict[str, Any] = secrets.load()  # SecretStr fields, from their stores
+    return Settings(**overrides)
