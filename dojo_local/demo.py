@@ -311,8 +311,9 @@ def _print_scorecard(console: Console, grading: dict[str, Any]) -> None:
         console.print(f"Scorecard: nothing graded ({reason})")
         return
     grader = card["grader"]
-    label = f"{grader['label']} — OFFLINE" if grader["offline"] else grader["label"]
-    console.rule(f"[bold]Scorecard[/] ({label}, rubric {card['rubric_version']})")
+    kind = "OFFLINE grader" if grader["offline"] else "model grader"
+    console.rule(f"[bold]Scorecard[/] — {kind}, rubric {card['rubric_version']}")
+    console.print(f"[dim]{grader['label']}[/]")
     if card["status"] == "insufficient":
         console.print(card["message"])
         return
@@ -337,13 +338,18 @@ def _print_scorecard(console: Console, grading: dict[str, Any]) -> None:
         metrics.add_column(column)
     for metric in card["metrics"]["items"]:
         value = metric["value"]
-        shown = "n/a (voice only)" if value is None else f"{value:g} {metric['unit']}"
+        if value is None:
+            shown = "n/a (voice only)"
+        elif metric["unit"] == "ratio":
+            shown = f"{value:.0%}"
+        else:
+            shown = f"{value:g} {metric['unit']}"
         band = metric.get("band") or {}
         metrics.add_row(
             metric["name"],
             shown,
             _band(band),
             metric.get("status", "-"),
-            (band.get("source") or "")[:60],
+            (band.get("source") or "").split(":")[0],
         )
     console.print(metrics)

@@ -420,7 +420,10 @@ def compute(turns: list[Turn], mode: str, locale: str = "pt-BR") -> dict[str, An
             "closed": len(questions) - open_count,
             "examples": [{"turn": i, "text": q, "kind": kind} for i, q, kind in questions[:20]],
         },
-        "questions_per_10_min": _metric("questions_per_10_min", per_10, "questions/10 min"),
+        # text chat runs at typing speed, so a per-minute rate only means something in voice
+        "questions_per_10_min": _metric(
+            "questions_per_10_min", per_10 if voice else None, "questions/10 min"
+        ),
         "longest_monologue_seconds": _metric(
             "longest_monologue_seconds", mono_s if voice else None, "s", words=mono_w
         ),
