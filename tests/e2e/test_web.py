@@ -1,0 +1,131 @@
+"""The web app end to end in headless chromium against the local gateway and embedded database."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import sales_kit_pdf, shot, wait_until
+
+
+def _arrange_material(api_as, people, tmp_path) -> list[dict]:
+    """A manager's ready document and generated personas, through the API."""
+    manager = api_as(people["manager"])
+    manager(
+        "POST",
+        "/api/v1/onboarding/upload-documents",
+        files=[("files", ("kit.pdf", sales_kit_pdf(), "application/pdf"))],
+    )
+    wait_until(
+        lambda: [
+            d for d in manager("GET", "/api/v1/onboarding/documents") if d["status"] == "ready"
+        ]
+    )
+    return manager("POST", "/api/v1/personas/generate", json={"count": 5})["personas"]
+
+
+def test_manager_uploads_a_document_searches_it_and_generates_personas(sign_in, people, tmp_path):
+    from playwright.sync_api import expect
+
+    page = sign_in(people["manager"])
+    expect(page).to_have_url(re.compile(r"/manager/team/$"))
+    shot(page, "manager-team-empty")
+
+    page.get_by_role("link", name="Documentos").click()
+    pdf = tmp_path / "kit-de-vendas.pdf"
+    pdf.write_bytes(sales_kit_pdf())
+    page.locator("#files").set_input_files(str(pdf))
+    expect(page.get_by_test_id("upload-row")).to_contain_text("Enviado")
+    row = page.get_by_test_id("document-row").filter(has_text="kit-de-vendas.pdf")
+    expect(row.get_by_test_id("document-status")).to_have_text("Pronto", timeout=30_000)
+    expect(page.get_by_test_id("kb-status")).to_contain_text("Trechos")
+
+    page.get_by_label("O que a base responde?").fill("qual é o preço do plano completo?")
+    page.get_by_role("button", name="Buscar").click()
+    expect(page.get_by_test_id("search-hits")).to_contain_text("R$ 499")
+    shot(page, "manager-documents")
+
+    page.get_by_role("link", name="Personas").click()
+    expect(page.get_by_text("Nenhuma persona aqui")).to_be_visible()
+    page.get_by_label("Quantidade").fill("5")
+    page.get_by_role("button", name="Gerar", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("5 personas geradas", timeout=30_000)
+    expect(page.get_by_test_id("persona-item")).to_have_count(5)
+
+    first = page.get_by_test_id("persona-item").first
+    first.get_by_role("button", name="Detalhes").click()
+    expect(first).to_contain_text("Objeções")
+    first.get_by_role("button", name="Arquivar").click()
+    expect(page.get_by_test_id("persona-item")).to_have_count(4)
+    shot(page, "manager-personas")
+
+
+def test_salesperson_runs_a_text_session_to_the_end_and_sees_the_scorecard(
+    sign_in, people, api_as, tmp_path
+):
+    from playwright.sync_api import expect
+
+    _arrange_material(api_as, people, tmp_path)
+    page = sign_in(people["seller"])
+    expect(page).to_have_url(re.compile(r"/practice/$"))
+    page.get_by_test_id("whoami").wait_for()
+    cards = page.locator("label").filter(has=page.locator("input[name=persona]"))
+    expect(cards).to_have_count(5)
+    cards.first.click()
+    shot(page, "salesperson-practice")
+    page.get_by_role("button", name="Começar").click()
+    expect(page).to_have_url(re.compile(r"/sessions/view/\?id="))
+    transcript = page.get_by_test_id("transcript")
+    expect(transcript.locator("li[id^=turn-]")).to_have_count(1)
+
+    for text in [
+        "Bom dia! Aqui é o Caio, da Cobra Certo. Tudo bem? Obrigado por me receber.",
+        "Como vocês fazem a cobrança das mensalidades hoje e qual é a maior dificuldade?",
+        "Entendo. Quanto da receita fica em atraso por mês, mais ou menos?",
+        "Faz sentido a preocupação com o preço. O plano Completo custa R$ 499 por mês e a "
+        "redução de 30% na inadimplência costuma pagar o plano. Podemos agendar uma demonstração "
+        "na quinta-feira?",
+    ]:
+        if page.get_by_test_id("session-status").inner_text() != "Ativa":
+            break
+        before = transcript.locator("li[id^=turn-]").count()
+        page.get_by_label("Sua mensagem").fill(text)
+        page.keyboard.press("Enter")
+        expect(transcript.locator("li[id^=turn-]")).to_have_count(before + 2)
+    if page.get_by_test_id("session-status").inner_text() == "Ativa":
+        page.get_by_role("button", name="Encerrar ligação").click()
+    expect(page.get_by_test_id("session-status")).to_have_text("Encerrada")
+    expect(page.get_by_test_id("scorecard")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("overall")).to_contain_text(re.compile(r"\d+"))
+    expect(page.get_by_test_id("scorecard")).to_contain_text("Descoberta")
+    shot(page, "salesperson-scorecard")
+
+    page.get_by_role("link", name="Histórico").click()
+    rows = page.get_by_test_id("session-table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Encerrada")
+    shot(page, "salesperson-history")
+    page.get_by_role("link", name="Progresso").click()
+    expect(page.get_by_text("Evolução por categoria")).to_be_visible()
+    shot(page, "salesperson-progress")
+
+
+def test_a_salesperson_cannot_open_manager_pages_or_another_persons_session(
+    sign_in, people, api_as, tmp_path, site
+):
+    from playwright.sync_api import expect
+
+    personas = _arrange_material(api_as, people, tmp_path)
+    theirs = api_as(people["other"])(
+        "POST", "/api/v1/sessions/start", json={"persona_id": personas[0]["id"], "mode": "text"}
+    )["session_id"]
+
+    page = sign_in(people["seller"])
+    for path in ("/manager/documents/", "/manager/personas/", "/manager/team/"):
+        page.goto(f"{site}{path}")
+        expect(page.get_by_test_id("forbidden")).to_be_visible()
+    expect(page.get_by_role("link", name="Equipe")).to_have_count(0)
+    shot(page, "salesperson-forbidden")
+
+    page.goto(f"{site}/sessions/view/?id={theirs}")
+    expect(page.get_by_test_id("session-error")).to_contain_text("Não encontrado")
+    expect(page.get_by_test_id("transcript")).to_have_count(0)
