@@ -65,9 +65,10 @@ def check(
         ("names", [p.name for p in personas]),
         ("roles", [p.role for p in personas]),
     ):
-        repeated = [v for v, n in Counter(_key(v) for v in values).items() if n > 1 and v]
+        counts = Counter(_key(v) for v in values)
+        repeated = sorted({v for v in values if v.strip() and counts[_key(v)] > 1})
         if repeated:
-            reasons.append(f"{field} must be distinct; repeated: {', '.join(sorted(repeated))}")
+            reasons.append(f"{field} must be distinct; repeated: {', '.join(repeated)}")
     taken = {_key(n) for n in taken_names}
     clashes = sorted({p.name for p in personas if _key(p.name) in taken})
     if clashes:
