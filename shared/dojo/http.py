@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dojo import db
 from dojo.errors import AppError, error_body
-from dojo.observability import logger
+from dojo.observability import REQUEST_KEYS, logger
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _STATUS_CODES = {
@@ -94,7 +94,7 @@ def create_app(service: str, *, title: str, description: str = "") -> FastAPI:
         try:
             response = await call_next(request)
         finally:
-            logger.remove_keys(["request_id"])
+            logger.remove_keys(list(REQUEST_KEYS))
         response.headers["x-request-id"] = rid
         return response
 

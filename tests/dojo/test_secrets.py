@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import types
+import uuid
 
 import boto3
 import pytest
@@ -15,6 +17,7 @@ from pydantic import SecretStr
 
 from dojo import secrets
 from dojo.errors import ServiceUnavailable
+from dojo.http import create_app
 from dojo.settings import Settings, get_settings
 from dojo_local.paths import FLOWS, FUNCTIONS, REPO
 
@@ -169,3 +172,74 @@ def test_boto3_is_not_loaded_at_cold_start():
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_secret_reaches_the_logs_after_a_full_request_cycle(
+    api, make_user, world, monkeypatch, capfd
+):
+    """Bad and good tokens, wrong hook secret, bad Vapi signature, a 500: no secret is logged."""
+    markers = {
+        "openai_api_key": "sk-proj-LEAKCHECKopenai0123456789",
+        "vapi_private_key": "vapi-private-LEAKCHECK-7f3a",
+        "vapi_webhook_secret": "vapi-webhook-LEAKCHECK-91c2",
+        "supabase_service_key": "eyJsupabase.LEAKCHECK.service",
+        "jwt_secret": "jwt-secret-LEAKCHECK-at-least-32-bytes-long",
+    }
+    for setting, value in markers.items():
+        monkeypatch.setenv(f"DOJO_{setting.upper()}", value)
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        values = [getattr(settings, s).get_secret_value() for s in secrets.SECRET_SETTINGS]
+        assert all(values), "every secret setting has a value to look for"
+        user = make_user("Acme", "admin")
+        bad = user.token[:-6] + "AAAAAA"
+        capfd.readouterr()
+
+        assert (
+            api.get("/api/v1/auth/me", headers={"authorization": f"Bearer {bad}"}).status_code
+            == 401
+        )
+        assert api.get("/api/v1/auth/me", headers=user.headers).status_code == 200
+        wrong_hook = api.post(
+            "/internal/onboarding/hook",
+            json={
+                "type": "document.uploaded",
+                "document_id": str(uuid.uuid4()),
+                "company_id": str(user.company_id),
+            },
+            headers={"x-dojo-hook-secret": settings.hook_secret.get_secret_value() + "x"},
+        )
+        assert wrong_hook.status_code in (401, 403)
+        vapi = api.post(
+            "/api/v1/webhooks/vapi",
+            json={"message": {"type": "status-update", "call": {"id": "c1"}}},
+            headers={"x-signature": "bad", "x-timestamp": "1", "authorization": "Bearer nope"},
+        )
+        assert vapi.status_code == 401
+
+        app = create_app("probe", title="probe")
+
+        @app.get("/boom")
+        def boom() -> None:
+            configured = get_settings()
+            raise RuntimeError(f"provider failed for {configured.openai_api_key}")
+
+        from dojo.lambda_entry import make_handler
+        from tests.local.lambda_events import http_event
+
+        context = types.SimpleNamespace(
+            function_name="probe",
+            memory_limit_in_mb=128,
+            aws_request_id="r",
+            invoked_function_arn="arn:aws:lambda:us-east-1:1:function:probe",
+        )
+        event = http_event("GET", "/boom", headers={"authorization": f"Bearer {user.token}"})
+        assert make_handler(app)(event, context)["statusCode"] == 500
+
+        out, err = capfd.readouterr()
+        assert "unhandled error" in out  # the 500 was logged, so the logs were captured
+        for value in [*values, user.token, bad]:
+            assert value not in out and value not in err
+    finally:
+        get_settings.cache_clear()
