@@ -129,3 +129,52 @@ def test_a_salesperson_cannot_open_manager_pages_or_another_persons_session(
     page.goto(f"{site}/sessions/view/?id={theirs}")
     expect(page.get_by_test_id("session-error")).to_contain_text("Não encontrado")
     expect(page.get_by_test_id("transcript")).to_have_count(0)
+
+
+def _graded_session(api_as, person, persona_id: str) -> str:
+    """A finished, graded text session of `person`, through the API."""
+    api = api_as(person)
+    sid = api("POST", "/api/v1/sessions/start", json={"persona_id": persona_id, "mode": "text"})[
+        "session_id"
+    ]
+    for text in [
+        "Bom dia, aqui é da Cobra Certo. Como vocês cobram as mensalidades hoje?",
+        "Entendo. O que mais atrapalha nesse processo?",
+    ]:
+        if api("POST", f"/api/v1/sessions/{sid}/messages", json={"text": text})["ended"]:
+            break
+    api("POST", f"/api/v1/sessions/{sid}/end")
+    wait_until(lambda: api("GET", f"/api/v1/feedback/sessions/{sid}")["status"] == "graded")
+    return sid
+
+
+def test_manager_compares_the_team_drills_into_a_session_and_overrides_its_score(
+    sign_in, people, api_as, tmp_path
+):
+    from playwright.sync_api import expect
+
+    personas = _arrange_material(api_as, people, tmp_path)
+    _graded_session(api_as, people["seller"], personas[0]["id"])
+    _graded_session(api_as, people["other"], personas[1]["id"])
+
+    page = sign_in(people["manager"])
+    table = page.get_by_test_id("team-table")
+    expect(table).to_contain_text("Caio Nunes")
+    expect(table).to_contain_text("Média da equipe")
+    page.get_by_role("button", name="Caio Nunes").click()
+    expect(page.get_by_text("Caio Nunes comparado(a) à equipe")).to_be_visible()
+    sessions = page.get_by_test_id("session-table").locator("tbody tr")
+    expect(sessions).to_have_count(1)
+    shot(page, "manager-team")
+
+    sessions.first.get_by_role("link").click()
+    expect(page.get_by_test_id("transcript")).to_be_visible()
+    expect(page.get_by_test_id("scorecard")).to_be_visible()
+    for field in ("Rapport", "Descoberta", "Tratamento de objeções", "Fechamento"):
+        page.get_by_label(field, exact=True).fill("90")
+    page.get_by_label("Nota para o vendedor (obrigatória)").fill("Boa abertura; revisei a nota.")
+    page.get_by_role("button", name="Salvar ajuste").click()
+    expect(page.get_by_role("status").filter(has_text="Ajuste salvo.")).to_be_visible()
+    expect(page.get_by_test_id("overall")).to_contain_text("90")
+    expect(page.get_by_test_id("scorecard")).to_contain_text("Boa abertura; revisei a nota.")
+    shot(page, "manager-override")

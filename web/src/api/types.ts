@@ -1,0 +1,219 @@
+import type { components } from "./schema";
+
+// Response shapes the API documents loosely (`dict[str, Any]` in the functions) are described
+// here, field for field as the functions answer them; documented ones come from the schema.
+
+/** A document's processing status (the schema types it as a plain string). */
+export type DocumentStatus = "pending" | "processing" | "ready" | "failed";
+export type DocumentOut = Omit<components["schemas"]["DocumentOut"], "status"> & { status: DocumentStatus };
+export type SearchHit = components["schemas"]["SearchHit"];
+export type UploadOut = components["schemas"]["UploadOut"];
+
+export type Role = "salesperson" | "manager" | "admin";
+
+export interface Me {
+  user_id: string;
+  email: string | null;
+  full_name: string | null;
+  company: { id: string; name: string; locale: string } | null;
+  role: Role | null;
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  full_name: string | null;
+  role: Role;
+}
+
+export interface KnowledgeStatus {
+  documents: number;
+  by_status: Partial<Record<"pending" | "processing" | "ready" | "failed", number>>;
+  chunks: number;
+  embeddings_created: number;
+  bytes: number;
+  embedding_model: string;
+}
+
+export type Persona = components["schemas"]["PersonaOut"];
+export type Generation = components["schemas"]["GenerationOut"];
+export type Difficulty = Persona["difficulty"];
+
+export type SessionStatus = "created" | "active" | "ended" | "failed";
+
+export interface Turn {
+  index: number;
+  speaker: "salesperson" | "persona";
+  text: string;
+  start: number;
+  end: number;
+  words: number;
+}
+
+export interface Session {
+  id: string;
+  user_id: string;
+  mode: "voice" | "text";
+  status: SessionStatus;
+  persona: { id: string | null; name: string | null; role: string | null; difficulty: Difficulty | null };
+  user?: { name: string | null; email: string | null };
+  rubric_version: string;
+  vapi_call_id: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  ended_reason: string | null;
+  duration_seconds: number | null;
+  turn_count: number;
+  created_at: string;
+  transcript?: Turn[];
+  recording_url?: string | null;
+}
+
+export interface SessionList {
+  scope: "mine" | "team";
+  items: Session[];
+  limit: number;
+  offset: number;
+}
+
+/** What `POST /api/v1/sessions/start` answers. */
+export interface Started {
+  session_id: string;
+  session: Session;
+  first_message?: string;
+  persona: { id: string; name: string; role: string; difficulty: Difficulty; company_profile: Record<string, string> };
+  call?: { id: string; web_call_url: string | null; public_key: string | null };
+  max_duration_seconds?: number;
+}
+
+/** What `POST /api/v1/sessions/{id}/messages` answers. */
+export interface TurnResult {
+  session_id: string;
+  status: SessionStatus;
+  ended: boolean;
+  ended_reason: string | null;
+  turns: Turn[];
+  remaining_turns: number;
+}
+
+export interface Evidence {
+  turn: number;
+  quote: string;
+}
+
+export interface FeedbackItem {
+  category?: string;
+  text: string;
+  quote?: string;
+  turn?: number;
+  try?: string;
+}
+
+export interface MetricBand {
+  low: number | null;
+  high: number | null;
+  target: number | null;
+  source: string;
+  confidence?: string;
+  note?: string;
+}
+
+export interface MetricItem {
+  key: string;
+  name: string;
+  value: number | null;
+  unit: string;
+  band?: MetricBand;
+  status?: "below" | "within" | "above" | "n/a";
+}
+
+export interface CategoryScore {
+  key: string;
+  name: string;
+  weight: number;
+  score: number | null;
+  model_score: number | null;
+  overridden: boolean;
+  justification: string | null;
+  evidence: Evidence[];
+}
+
+/** What `GET /api/v1/feedback/sessions/{id}` answers: pending, failed, insufficient or graded. */
+export interface Feedback {
+  session_id: string;
+  user_id: string;
+  persona: string | null;
+  mode: "voice" | "text";
+  ended_at: string | null;
+  status: "pending" | "failed" | "insufficient" | "graded";
+  message?: string | null;
+  session_status?: SessionStatus;
+  grader?: { name: string; offline: boolean; label: string };
+  rubric_version?: string;
+  metrics?: {
+    mode: string | null;
+    duration_seconds: number | null;
+    turns: { salesperson: number; customer: number } | null;
+    words: { salesperson: number; customer: number } | null;
+    questions: { total: number; open: number; closed: number } | null;
+    items: MetricItem[];
+  };
+  removed_quotes?: number;
+  overall?: number | null;
+  overall_band?: string | null;
+  model_overall?: number | null;
+  categories?: CategoryScore[];
+  strengths?: FeedbackItem[];
+  improvements?: FeedbackItem[];
+  recommendations?: FeedbackItem[];
+  override?: { overall: number; scores: Record<string, number>; note: string | null; by: string | null; at: string | null } | null;
+}
+
+export interface SeriesPoint {
+  session_id: string;
+  at: string;
+  score: number;
+  moving_average: number;
+}
+
+export interface Series {
+  series: SeriesPoint[];
+  latest: number | null;
+  change_since_last: number | null;
+  moving_average: number | null;
+}
+
+/** What `GET /api/v1/feedback/me/progress` answers. */
+export interface Progress {
+  user_id: string;
+  sessions: number;
+  window: number;
+  overall: Series;
+  categories: (Series & { key: string; name: string })[];
+}
+
+export interface TeamMember {
+  user_id: string;
+  full_name: string | null;
+  email: string | null;
+  role: Role;
+  sessions: number;
+  last_activity: string | null;
+  overall: number | null;
+  categories: Record<string, number | null>;
+  metrics: Record<string, number | null>;
+  vs_team: Record<string, number | null>;
+}
+
+/** What `GET /api/v1/feedback/team` answers. */
+export interface Team {
+  rubric_version: string;
+  categories: { key: string; name: string; weight: number }[];
+  team_average: {
+    overall: number | null;
+    categories: Record<string, number | null>;
+    metrics: Record<string, number | null>;
+    people: number;
+  };
+  members: TeamMember[];
+}

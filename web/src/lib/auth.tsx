@@ -1,0 +1,82 @@
+"use client";
+
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { api, ApiError } from "@/api/client";
+import type { Me, Role } from "@/api/types";
+import { supabase } from "./supabase";
+
+type State =
+  | { status: "loading" }
+  | { status: "signed-out" }
+  | { status: "ready"; me: Me }
+  | { status: "error"; message: string };
+
+interface Auth {
+  state: State;
+  signIn: (email: string, password: string) => Promise<string | null>;
+  signOut: () => Promise<void>;
+}
+
+const Context = createContext<Auth | null>(null);
+
+/** Who is signed in (Supabase Auth session) and who they are to the API (`/api/v1/auth/me`). */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<State>({ status: "loading" });
+
+  const load = useCallback(async () => {
+    const { data } = await supabase().auth.getSession();
+    if (!data.session) {
+      setState({ status: "signed-out" });
+      return;
+    }
+    try {
+      const me = await api.get<"/api/v1/auth/me", Me>("/api/v1/auth/me");
+      setState({ status: "ready", me });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        await supabase().auth.signOut({ scope: "local" });
+        setState({ status: "signed-out" });
+      } else {
+        setState({ status: "error", message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const { data } = supabase().auth.onAuthStateChange((event) => {
+      if (event === "SIGNED_OUT") setState({ status: "signed-out" });
+    });
+    return () => data.subscription.unsubscribe();
+  }, [load]);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const { error } = await supabase().auth.signInWithPassword({ email, password });
+      if (error) return error.message;
+      setState({ status: "loading" });
+      await load();
+      return null;
+    },
+    [load],
+  );
+
+  const signOut = useCallback(async () => {
+    await supabase().auth.signOut();
+    setState({ status: "signed-out" });
+  }, []);
+
+  return <Context.Provider value={{ state, signIn, signOut }}>{children}</Context.Provider>;
+}
+
+export function useAuth(): Auth {
+  const value = useContext(Context);
+  if (value === null) throw new Error("useAuth outside AuthProvider");
+  return value;
+}
+
+/** Whether `role` may use pages meant for `needed`. */
+export function hasRole(role: Role | null, needed: Role): boolean {
+  const rank: Record<Role, number> = { salesperson: 0, manager: 1, admin: 2 };
+  return role !== null && rank[role] >= rank[needed];
+}
