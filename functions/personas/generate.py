@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
+from typing import Any
 
-from dojo.errors import Conflict, UpstreamError
+from dojo.errors import AppError, Conflict, UpstreamError
 from dojo.providers import llm
 from dojo.settings import get_settings
 from dojo.usage import Usage
@@ -49,16 +50,41 @@ class Generated:
 
 
 class GenerationFailed(UpstreamError):
-    """The model's sets broke the rules twice; carries what the attempts used (the bill)."""
+    """A generation that ends with nothing stored, carrying what its calls used (the bill)."""
 
     code = "llm_output_invalid"
 
-    def __init__(self, reasons: list[str], usage: list[Usage]) -> None:
-        super().__init__(
+    def __init__(
+        self,
+        message: str,
+        usage: list[Usage],
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status_code=status_code, details=details)
+        self.usage = usage
+
+    @classmethod
+    def rejected(cls, reasons: list[str], usage: list[Usage]) -> GenerationFailed:
+        """Both sets broke the rules."""
+        return cls(
             "the generated personas did not pass validation twice; nothing was saved",
+            usage,
             details={"reasons": reasons[:10]},
         )
-        self.usage = usage
+
+    @classmethod
+    def after(cls, error: AppError, usage: list[Usage]) -> GenerationFailed:
+        """The regeneration call itself failed (timeout, rate limit, malformed answer)."""
+        return cls(
+            error.message,
+            usage,
+            code=error.code,
+            status_code=error.status_code,
+            details=error.details,
+        )
 
 
 def prompt(context: Context, request: Request) -> str:
@@ -101,7 +127,12 @@ def _with_openai(context: Context, request: Request) -> Generated:
     attempts = 0
     reasons: list[str] = []
     for round_ in range(2):
-        answer = _ask(messages)
+        try:
+            answer = _ask(messages)
+        except AppError as exc:
+            if not usage:
+                raise
+            raise GenerationFailed.after(exc, usage) from exc
         usage.append(answer.usage)
         attempts += answer.attempts
         try:
@@ -133,7 +164,7 @@ def _with_openai(context: Context, request: Request) -> Generated:
             attempts=attempts,
             dropped_objections=checked.dropped_objections,
         )
-    raise GenerationFailed(reasons, usage)
+    raise GenerationFailed.rejected(reasons, usage)
 
 
 def _offline(context: Context, request: Request) -> Generated:

@@ -275,3 +275,23 @@ def test_regenerate_failure_keeps_the_active_set(api, openai_env, mock_http, com
         (manager.company_id,),
     ).fetchone()["n"]
     assert active == 6
+
+
+def test_regeneration_timeout_still_bills_the_first_call(api, openai_env, mock_http, company, sql):
+    manager, _ = company
+    calls = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 2:
+            raise httpx.TimeoutException("read timed out")
+        answer_set = valid_set(context_ids(request))
+        answer_set["personas"][0]["end_conditions"] = []  # broken: regeneration needed
+        return completion(answer_set)
+
+    mock_http.post(CHAT).mock(side_effect=answer)
+    response = api.post(f"{BASE}/generate", headers=manager.headers)
+    assert response.status_code == 503
+    assert len(calls) == 2
+    assert _stored(sql, manager.company_id) == 0
+    assert [u["input_tokens"] for u in _usage(sql, manager.company_id)] == [3000]
