@@ -1,8 +1,10 @@
 """Ending a session. Text: ended now (grading follows). Voice: Vapi is asked to end the call.
 
-A voice call that went live stays `active` until Vapi's end-of-call report brings the transcript:
-ending it then is what triggers grading, so the grader sees the real conversation, once. A call
-that never went live ends at once. Ending twice changes nothing.
+A voice session keeps its status until Vapi's end-of-call report brings the transcript: the
+report is what ends it, and ending is what triggers grading, so the grader sees the real
+conversation, once (it keeps the first feedback of a session). The end is recorded now
+(`ended_at`, reason), and the sessions sweeper completes the session from Vapi's record of the
+call if the report never arrives. Ending twice changes nothing.
 """
 
 from __future__ import annotations
@@ -30,17 +32,16 @@ def end(principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
         live_call: str | None = None
         if row["status"] in ("ended", "failed"):
             pass
-        elif row["mode"] == "text" or row["status"] == "created":
+        elif row["mode"] == "text" or row["vapi_call_id"] is None:
             row = store.finish(conn, row, reason=REASON, status="ended")
-            live_call = row["vapi_call_id"]
         else:
-            row = store.finish(conn, row, reason=REASON, status="active")
+            row = store.finish(conn, row, reason=REASON, status=row["status"])
             live_call = row["vapi_call_id"]
     outcome = None
     if live_call:
         outcome = _hang_up(live_call)
     view = store.public_view(row, with_transcript=True)
-    view["awaiting_call_report"] = row["mode"] == "voice" and row["status"] == "active"
+    view["awaiting_call_report"] = row["mode"] == "voice" and row["status"] in ("created", "active")
     view["call_end"] = outcome
     return view
 

@@ -135,10 +135,8 @@ def append(
     return updated
 
 
-def finish(
-    conn: Connection, row: dict[str, Any], *, reason: str, status: Literal["ended", "active"]
-) -> dict[str, Any]:
-    """Record the end of a locked session; `status` stays active while a voice report is due."""
+def finish(conn: Connection, row: dict[str, Any], *, reason: str, status: str) -> dict[str, Any]:
+    """Record the end of a locked session; a voice session keeps its status until its report."""
     updated = conn.execute(
         "update public.training_sessions s set status = %s,"
         " ended_at = coalesce(s.ended_at, now()), ended_reason = coalesce(s.ended_reason, %s),"

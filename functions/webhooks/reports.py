@@ -6,11 +6,9 @@ delivered several times, or twice at once, is saved once and ends the session (g
 
 from __future__ import annotations
 
-from psycopg.types.json import Jsonb
-
 from dojo.db import service_transaction
 from dojo.observability import logger
-from dojo.vapi import EndOfCallReport, StatusUpdateMessage, normalise_transcript
+from dojo.vapi import EndOfCallReport, StatusUpdateMessage, apply_call_report
 
 
 def status(message: StatusUpdateMessage) -> str | None:
@@ -28,32 +26,13 @@ def status(message: StatusUpdateMessage) -> str | None:
 
 def end_of_call(message: EndOfCallReport) -> bool:
     """Save the report (transcript, recording, reason, cost, duration); True when applied now."""
-    turns = normalise_transcript(message.transcript_messages)
     with service_transaction() as conn:
-        row = conn.execute(
-            "select session_id, company_id, applied"
-            " from private.session_apply_call_report(%s::text, %s::jsonb, %s::text, %s::text,"
-            " %s::numeric, %s::numeric, %s::timestamptz, %s::timestamptz)",
-            (
-                message.call.id,
-                Jsonb([t.model_dump() for t in turns]),
-                message.recording,
-                message.reason,
-                message.total_cost,
-                None if message.duration is None else round(message.duration, 2),
-                message.started_at,
-                message.ended_at,
-            ),
-        ).fetchone()
+        row = apply_call_report(conn, message)
     if row is None:
         logger.warning("end-of-call report for an unknown call", extra={"call": message.call.id})
         return False
     logger.info(
         "end-of-call report",
-        extra={
-            "session_id": str(row["session_id"]),
-            "applied": row["applied"],
-            "turns": len(turns),
-        },
+        extra={"session_id": str(row["session_id"]), "applied": row["applied"]},
     )
     return bool(row["applied"])

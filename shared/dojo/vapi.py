@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import httpx
+from psycopg.types.json import Jsonb
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 from tenacity import (
@@ -29,6 +30,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from dojo.db import Connection
 from dojo.errors import BadRequest, ServiceUnavailable, Unauthorized, UpstreamError
 from dojo.observability import logger
 from dojo.settings import Settings, get_settings
@@ -517,6 +519,38 @@ def normalise_transcript(messages: list[ArtifactMessage]) -> list[TranscriptTurn
     return turns
 
 
+def report_from_call(call: dict[str, Any]) -> EndOfCallReport:
+    """A `GET /call/{id}` answer read as an end-of-call report (same fields, §6.1)."""
+    try:
+        return EndOfCallReport.model_validate({**call, "type": "end-of-call-report", "call": call})
+    except ValidationError as exc:
+        raise UpstreamError("the voice service answered with an unreadable call") from exc
+
+
+def apply_call_report(conn: Connection, report: EndOfCallReport) -> dict[str, Any] | None:
+    """Save a report on the session bound to its call (once; the SQL function locks the row).
+
+    Returns `{session_id, company_id, applied}`, or None when no session has this call id.
+    Runs in a service transaction: the session is found by the call id only.
+    """
+    turns = normalise_transcript(report.transcript_messages)
+    return conn.execute(
+        "select session_id, company_id, applied"
+        " from private.session_apply_call_report(%s::text, %s::jsonb, %s::text, %s::text,"
+        " %s::numeric, %s::numeric, %s::timestamptz, %s::timestamptz)",
+        (
+            report.call.id,
+            Jsonb([t.model_dump() for t in turns]),
+            report.recording,
+            report.reason,
+            report.total_cost,
+            None if report.duration is None else round(report.duration, 2),
+            report.started_at,
+            report.ended_at,
+        ),
+    ).fetchone()
+
+
 # --- tool-call replies (§5.3) -------------------------------------------------------------------
 
 
@@ -701,14 +735,21 @@ class VapiClient:
         except (ValueError, ValidationError) as exc:
             raise UpstreamError("the voice service answered without a call id") from exc
 
-    def end_call(self, call_id: str) -> bool:
-        """Ask Vapi to end a live call; False when it had already ended (or has no control URL)."""
+    def get_call(self, call_id: str) -> dict[str, Any]:
+        """The call as Vapi has it (status, artifact, cost, times)."""
         response = self._request("GET", f"/call/{call_id}", "look up the call")
         try:
             call = response.json()
         except ValueError as exc:
             raise UpstreamError("the voice service answered with an unreadable call") from exc
-        if not isinstance(call, dict) or call.get("status") == "ended":
+        if not isinstance(call, dict):
+            raise UpstreamError("the voice service answered with an unreadable call")
+        return call
+
+    def end_call(self, call_id: str) -> bool:
+        """Ask Vapi to end a live call; False when it had already ended (or has no control URL)."""
+        call = self.get_call(call_id)
+        if call.get("status") == "ended":
             return False
         control = (call.get("monitor") or {}).get("controlUrl")
         if not isinstance(control, str) or not control:

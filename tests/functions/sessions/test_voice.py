@@ -204,7 +204,7 @@ def test_end_live_voice_call_asks_vapi_and_waits_for_the_report(api, sql, seller
     assert sql.execute("select count(*) as n from net.http_request_queue").fetchone()["n"] == 0
 
 
-def test_end_voice_call_that_never_started_ends_now(api, sql, seller, mock_http):
+def test_end_before_the_call_went_live_waits_for_the_report(api, sql, seller, mock_http):
     user, persona = seller
     mock_http.post(f"{VAPI}/call/web").mock(return_value=httpx.Response(201, json=CALL))
     sid = _start(api, user, persona).json()["session_id"]
@@ -212,7 +212,21 @@ def test_end_voice_call_that_never_started_ends_now(api, sql, seller, mock_http)
         return_value=httpx.Response(200, json={"id": "call-123", "status": "ended"})
     )
     first = api.post(f"/api/v1/sessions/{sid}/end", headers=user.headers)
-    assert first.status_code == 200 and first.json()["status"] == "ended"
-    assert first.json()["call_end"] == "already_ended"
+    assert first.status_code == 200
+    body = first.json()
+    assert body["call_end"] == "already_ended" and body["awaiting_call_report"] is True
+    assert body["status"] == "created" and body["ended_reason"] == "salesperson-ended-call"
     again = api.post(f"/api/v1/sessions/{sid}/end", headers=user.headers)
-    assert again.status_code == 200 and again.json()["status"] == "ended"
+    assert again.status_code == 200 and again.json()["ended_at"] == body["ended_at"]
+    assert sql.execute("select count(*) as n from net.http_request_queue").fetchone()["n"] == 0
+
+
+def test_end_when_vapi_is_down_still_records_the_end(api, sql, seller, mock_http):
+    user, persona = seller
+    mock_http.post(f"{VAPI}/call/web").mock(return_value=httpx.Response(201, json=CALL))
+    sid = _start(api, user, persona).json()["session_id"]
+    mock_http.get(f"{VAPI}/call/call-123").mock(return_value=httpx.Response(503))
+    response = api.post(f"/api/v1/sessions/{sid}/end", headers=user.headers)
+    assert response.status_code == 200 and response.json()["call_end"] == "failed"
+    row = sql.execute("select ended_at from public.training_sessions where id = %s", (sid,))
+    assert row.fetchone()["ended_at"] is not None

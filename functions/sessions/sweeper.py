@@ -1,0 +1,89 @@
+"""The sessions sweeper (scheduled): finishes sessions nobody finished.
+
+- A text session left open (no message for longer than a session may last) is ended as
+  `abandoned`, so it is graded like any other.
+- A voice session whose end-of-call report never came (webhook down, delivery lost) is completed
+  from Vapi's own record of the call (`GET /call/{id}` has the same artifact as the report). If
+  Vapi cannot say within a few hours, the session ends without a transcript (`no-call-report`).
+- A voice session whose start never bound a call is marked failed.
+Each session is handled in its own transaction: one failure does not stop the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dojo.db import service_transaction
+from dojo.errors import AppError
+from dojo.observability import logger
+from dojo.settings import get_settings
+from dojo.vapi import VapiClient, apply_call_report, report_from_call
+
+BATCH = 50
+GRACE_SECONDS = 600  # the report normally lands within seconds of the call's end
+GIVE_UP_SECONDS = 4 * 3600
+
+
+def _end(session_id: Any, status: str, reason: str) -> None:
+    with service_transaction() as conn:
+        conn.execute(
+            "update public.training_sessions set status = %s, ended_at = coalesce(ended_at, now()),"
+            " ended_reason = coalesce(ended_reason, %s)"
+            " where id = %s and status in ('created', 'active')",
+            (status, reason, session_id),
+        )
+
+
+def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
+    if client is not None:
+        try:
+            call = client.get_call(row["vapi_call_id"])
+        except AppError as exc:
+            logger.warning("sweeper could not read the call", extra={"error": exc.code})
+        else:
+            if call.get("status") == "ended":
+                with service_transaction() as conn:
+                    apply_call_report(conn, report_from_call(call))
+                return "recovered"
+    if row["age_seconds"] > GIVE_UP_SECONDS:
+        _end(row["id"], "ended", "no-call-report")
+        return "closed"
+    return "pending"
+
+
+def sweep() -> dict[str, Any]:
+    """One pass over stale sessions; returns what it did (the scheduled Lambda's result)."""
+    settings = get_settings()
+    with service_transaction() as conn:
+        rows = conn.execute(
+            "select * from private.stale_sessions(%s, %s, %s, %s)",
+            (
+                settings.session_max_seconds + 300,
+                settings.vapi_max_duration_seconds,
+                GRACE_SECONDS,
+                BATCH,
+            ),
+        ).fetchall()
+    done: dict[str, int] = {"abandoned": 0, "failed": 0, "recovered": 0, "closed": 0, "pending": 0}
+    client: VapiClient | None = None
+    try:
+        for row in rows:
+            try:
+                if row["mode"] == "text":
+                    _end(row["id"], "ended", "abandoned")
+                    done["abandoned"] += 1
+                elif row["vapi_call_id"] is None:
+                    _end(row["id"], "failed", "voice-start-interrupted")
+                    done["failed"] += 1
+                else:
+                    if client is None and settings.vapi_private_key.get_secret_value():
+                        client = VapiClient(settings)
+                    done[_recover(client, row)] += 1
+            except Exception:
+                logger.exception("sweeper failed on a session", extra={"session": str(row["id"])})
+                done["pending"] += 1
+    finally:
+        if client is not None:
+            client.close()
+    logger.info("sessions sweep", extra=done)
+    return {"swept": len(rows), **done}
