@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from dojo.observability import Metric, bind_vapi_call, timed
 from dojo.vapi import (
     EndOfCallReport,
+    OtherMessage,
     StatusUpdateMessage,
     ToolCallsMessage,
     parse_server_message,
@@ -28,8 +30,11 @@ def vapi_message(request: Request, body: Annotated[bytes, Depends(raw_body)]) ->
     """Authenticate (401), parse (400), then dispatch on `message.type`; other types are 200."""
     verify_request(request.headers, body)
     message = parse_server_message(body)
+    if not isinstance(message, OtherMessage):
+        bind_vapi_call(message.call.id)
     if isinstance(message, ToolCallsMessage):
-        return tools.answer(message).wire()
+        with timed(Metric.TOOL_CALL_LATENCY):
+            return tools.answer(message).wire()
     if isinstance(message, StatusUpdateMessage):
         return {"received": message.type, "session_status": reports.status(message)}
     if isinstance(message, EndOfCallReport):
