@@ -190,3 +190,38 @@ def test_time_limit_hangs_up(api, sql, seller):
     assert reply["ended"] and reply["ended_reason"] == "exceeded-max-duration"
     assert "tempo acabou" in reply["turns"][1]["text"]
     _say(api, user, sid, "Alô?", status=409)
+
+
+def test_two_messages_at_once_are_taken_in_turn(api, sql, seller):
+    import threading
+
+    user, persona = seller
+    sid = _start(api, user, persona)["session_id"]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def send(text: str) -> None:
+        barrier.wait()
+        response = api.post(
+            f"/api/v1/sessions/{sid}/messages", headers=user.headers, json={"text": text}
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(t,)) for t in ("Bom dia!", "Tudo bem?")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200, 200]
+    transcript = sql.execute(
+        "select transcript from public.training_sessions where id = %s", (sid,)
+    ).fetchone()["transcript"]
+    assert [t["speaker"] for t in transcript] == [
+        "persona",
+        "salesperson",
+        "persona",
+        "salesperson",
+        "persona",
+    ]
+    starts = [t["start"] for t in transcript]
+    assert starts == sorted(starts)
