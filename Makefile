@@ -41,6 +41,9 @@ $(NODE_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+web/openapi.json: $(STAMP) template.yaml $(shell find functions shared/dojo -name '*.py' 2>/dev/null)
+	$(BIN)/dojo openapi
+
 web/src/api/schema.d.ts: web/openapi.json $(NODE_STAMP)
 	cd web && npm run -s schema
 

@@ -39,6 +39,13 @@ def test_manager_uploads_a_document_searches_it_and_generates_personas(sign_in, 
     expect(row.get_by_test_id("document-status")).to_have_text("Pronto", timeout=30_000)
     expect(page.get_by_test_id("kb-status")).to_contain_text("Trechos")
 
+    broken = tmp_path / "contrato.pdf"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)  # an image renamed .pdf
+    page.locator("#files").set_input_files(str(broken))
+    failed = page.get_by_test_id("document-row").filter(has_text="contrato.pdf")
+    expect(failed.get_by_test_id("document-status")).to_have_text("Falhou", timeout=30_000)
+    expect(failed.get_by_test_id("document-error")).not_to_be_empty()
+
     page.get_by_label("O que a base responde?").fill("qual é o preço do plano completo?")
     page.get_by_role("button", name="Buscar").click()
     expect(page.get_by_test_id("search-hits")).to_contain_text("R$ 499")
@@ -129,6 +136,10 @@ def test_a_salesperson_cannot_open_manager_pages_or_another_persons_session(
     page.goto(f"{site}/sessions/view/?id={theirs}")
     expect(page.get_by_test_id("session-error")).to_contain_text("Não encontrado")
     expect(page.get_by_test_id("transcript")).to_have_count(0)
+
+    page.get_by_label("Idioma").select_option("en")
+    expect(page.get_by_test_id("session-error")).to_contain_text("Not found")
+    expect(page.get_by_role("link", name="Practice")).to_be_visible()
 
 
 def _graded_session(api_as, person, persona_id: str) -> str:

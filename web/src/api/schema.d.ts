@@ -108,6 +108,26 @@ export interface paths {
         patch: operations["change_role_api_v1_auth_members__member_id__patch"];
         trace?: never;
     };
+    "/api/v1/auth/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Usage
+         * @description Tokens, inputs, call seconds and cost by month and kind (admin; own company only).
+         */
+        get: operations["get_usage_api_v1_auth_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/me/progress": {
         parameters: {
             query?: never;
@@ -1045,6 +1065,51 @@ export interface components {
             /** Status */
             status: string;
         };
+        /**
+         * UsageMonth
+         * @description One month's use of one kind of outside service.
+         */
+        UsageMonth: {
+            /** Calls */
+            calls: number;
+            /** Cost Usd */
+            cost_usd: number;
+            /** Input Tokens */
+            input_tokens: number;
+            /** Inputs */
+            inputs: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "llm" | "embeddings" | "vapi";
+            /** Month */
+            month: string;
+            /** Output Tokens */
+            output_tokens: number;
+            /** Seconds */
+            seconds: number;
+            /** Unpriced Calls */
+            unpriced_calls: number;
+        };
+        /**
+         * UsageReport
+         * @description Usage since `since`, newest month first, with the total known cost.
+         */
+        UsageReport: {
+            /**
+             * Currency
+             * @default USD
+             * @constant
+             */
+            currency?: "USD";
+            /** Months */
+            months: components["schemas"]["UsageMonth"][];
+            /** Since */
+            since: string;
+            /** Total Cost Usd */
+            total_cost_usd: number;
+        };
         /** ValidationError */
         ValidationError: {
             /** Context */
@@ -1234,6 +1299,38 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_usage_api_v1_auth_usage_get: {
+        parameters: {
+            query?: {
+                /** @description this month and the N-1 before */
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
                 };
             };
             /** @description Validation Error */

@@ -16,7 +16,7 @@ export function SessionTable({ sessions, scores, showPerson = false }: { session
             <th scope="col" className="py-2 pr-3">{t("sessions.date")}</th>
             {showPerson && <th scope="col" className="py-2 pr-3">{t("sessions.person")}</th>}
             <th scope="col" className="py-2 pr-3">{t("sessions.persona")}</th>
-            <th scope="col" className="py-2 pr-3">{t("sessions.mode")}</th>
+            <th scope="col" className="hidden py-2 pr-3 sm:table-cell">{t("sessions.mode")}</th>
             <th scope="col" className="py-2 pr-3">{t("sessions.status")}</th>
             <th scope="col" className="py-2 pr-3 text-right">{t("sessions.score")}</th>
           </tr>
@@ -33,12 +33,12 @@ export function SessionTable({ sessions, scores, showPerson = false }: { session
               <td className="py-2 pr-3">
                 {session.persona.name ?? "—"}
                 {session.persona.difficulty && (
-                  <span className="ml-2">
+                  <span className="ml-2 hidden sm:inline">
                     <Badge value={session.persona.difficulty} text={t(`difficulty.${session.persona.difficulty}`)} />
                   </span>
                 )}
               </td>
-              <td className="py-2 pr-3">{t(`practice.mode.${session.mode}`)}</td>
+              <td className="hidden py-2 pr-3 sm:table-cell">{t(`practice.mode.${session.mode}`)}</td>
               <td className="py-2 pr-3">
                 <Badge value={session.status} text={t(`status.${session.status}`)} />
               </td>
