@@ -145,3 +145,24 @@ def test_unknown_auth_paths_are_404_and_api_paths_never_serve_the_web_app(api):
     response = api.get("/api/v1/no-such-route")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_gateway_serves_the_web_apps_static_export(api, tmp_path, monkeypatch):
+    from starlette.staticfiles import StaticFiles
+
+    from dojo_local import gateway
+
+    (tmp_path / "sessions" / "view").mkdir(parents=True)
+    (tmp_path / "index.html").write_text("<p>início</p>")
+    (tmp_path / "sessions" / "view" / "index.html").write_text("<p>sessão</p>")
+    (tmp_path / "404.html").write_text("<p>não existe</p>")
+    monkeypatch.setattr(gateway, "WEB_OUT", tmp_path)
+    monkeypatch.setattr(gateway, "_web_static", StaticFiles(directory=tmp_path, html=True))
+    assert "início" in api.get("/").text
+    assert "sessão" in api.get("/sessions/view/?id=123").text
+    assert "sessão" in api.get("/sessions/view?id=123").text
+    missing = api.get("/nada/")
+    assert missing.status_code == 404
+    assert "não existe" in missing.text
+    assert api.get("/api/v1/nada").json()["error"]["code"] == "not_found"
+    assert api.get("/health").json()["status"] == "ok"
