@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query
 from dojo.auth import CurrentUser
 from dojo.db import TenantDB, tenant_transaction
 from dojo.errors import Forbidden
-from sessions import ending, start, store, turns
+from sessions import ending, schemas, start, store, turns
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 
 
-@router.post("/start", status_code=201)
+@router.post("/start", status_code=201, response_model=schemas.Started)
 def start_session(principal: CurrentUser, body: start.StartIn) -> dict[str, Any]:
     """Start practising with a persona (chosen or random): text, or a voice web call."""
     if body.mode == "voice":
@@ -24,7 +24,7 @@ def start_session(principal: CurrentUser, body: start.StartIn) -> dict[str, Any]
         return start.start_text(conn, principal, body)
 
 
-@router.get("")
+@router.get("", response_model=schemas.SessionList)
 def list_sessions(
     principal: CurrentUser,
     conn: TenantDB,
@@ -47,13 +47,13 @@ def list_sessions(
     }
 
 
-@router.get("/{session_id}")
+@router.get("/{session_id}", response_model=schemas.SessionDetail)
 def get_session(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> dict[str, Any]:
     """One session with its transcript (the owner, or a manager of the company)."""
     return store.public_view(store.visible(conn, session_id), with_transcript=True)
 
 
-@router.post("/{session_id}/messages")
+@router.post("/{session_id}/messages", response_model=schemas.TurnResult)
 def post_message(
     principal: CurrentUser, conn: TenantDB, session_id: uuid.UUID, body: turns.MessageIn
 ) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def post_message(
     return turns.post(conn, principal, session_id, body)
 
 
-@router.post("/{session_id}/end")
+@router.post("/{session_id}/end", response_model=schemas.SessionEnded)
 def end_session(principal: CurrentUser, session_id: uuid.UUID) -> dict[str, Any]:
     """End the session (harmless when already ended)."""
     return ending.end(principal, session_id)
