@@ -2,10 +2,11 @@
 
 Idempotency: the session row is locked (`for update skip locked`) for the whole grading, so
 concurrent deliveries of the same event cannot both grade — the second sees the lock and answers
-"in progress" — and the insert is `on conflict (session_id) do nothing` besides. A delivery after
-the feedback exists changes nothing. A failure rolls the attempt back, then records the error and
+"in progress" — and the insert is `on conflict (session_id)` besides. A delivery after the
+feedback exists changes nothing. A failure rolls the attempt back, then records the error and
 counts the attempt in a separate transaction; the session stays `ended` without feedback, so the
-sweeper (bounded by `grading_max_attempts`) or a manager's regrade can finish it.
+sweeper (bounded by `grading_max_attempts`) or a manager's regrade can finish it. An
+"insufficient" result is replaced once the session has a real conversation to grade.
 """
 
 from __future__ import annotations
@@ -166,13 +167,11 @@ def grade_session(
             if session["status"] != "ended":
                 return Outcome("not_ended", session_id)
             done = conn.execute(
-                "select overall from public.feedback where session_id = %s", (session_id,)
+                "select status, overall from public.feedback where session_id = %s",
+                (session_id,),
             ).fetchone()
-            if done is not None and not regrade:
-                previous = done["overall"]
-                return Outcome(
-                    "already_graded", session_id, None if previous is None else float(previous)
-                )
+            if done is not None and done["status"] == "graded" and not regrade:
+                return Outcome("already_graded", session_id, float(done["overall"]))
             card = score(
                 session["transcript"],
                 session["mode"],
@@ -180,7 +179,11 @@ def grade_session(
                 session["rubric_version"],
                 session["locale"],
             )
-            _store(conn, session, card, replace=regrade)
+            # "Insufficient" is not final: a voice call's transcript can arrive after the session
+            # ended (the end-of-call report re-sends the event), and then it is graded for real.
+            if done is not None and card.status == "insufficient" and not regrade:
+                return Outcome("already_graded", session_id)
+            _store(conn, session, card, replace=done is not None)
     except Exception as exc:
         logger.warning("grading failed", extra={"session_id": str(session_id), "error": str(exc)})
         _record_failure(session_id, exc)

@@ -39,6 +39,7 @@ _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
 _LEX = re.compile(r"[\wÀ-ÿ]+|\.\.\.|…|[,;:!?.]", re.UNICODE)
 _PAUSE = {"...", "…"}
 _OVERLAP_TOLERANCE = 0.1  # seconds: transcription timestamps are rounded
+_MIN_RATE_SECONDS = 1.0  # a rate over less than a second of speech is noise, not pace
 
 _CONNECTORS = {"e", "mas", "então", "aí", "agora", "ok", "certo", "tá", "bom", "beleza", "and"}
 _PREPOSITIONS = {"de", "em", "com", "a", "para", "pra", "por", "no", "na", "desde", "até"}
@@ -345,7 +346,7 @@ def words_per_minute(turns: list[Turn]) -> float | None:
     """The salesperson's pace over their own speaking time (None without timings)."""
     rep, _ = _sides(turns)
     seconds = sum(t.duration for t in rep)
-    if seconds <= 0:
+    if seconds < _MIN_RATE_SECONDS:
         return None
     return sum(t.words for t in rep) / (seconds / 60.0)
 
@@ -398,7 +399,7 @@ def compute(turns: list[Turn], mode: str, locale: str = "pt-BR") -> dict[str, An
     questions = [(t.index, q, kind) for t in rep for q, kind in classify_questions(t.text)]
     open_count = sum(1 for _, _, kind in questions if kind == "open")
     minutes = seconds / 60.0
-    per_10 = len(questions) / minutes * 10 if minutes > 0 else None
+    per_10 = len(questions) / minutes * 10 if seconds >= _MIN_RATE_SECONDS else None
 
     found = [f for t in rep for f in fillers(t.text, locale)]
     filler_rate = len(found) / rep_words * 100 if rep_words else None

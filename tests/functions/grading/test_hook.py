@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from psycopg.types.json import Jsonb
+
 from dojo_local import dispatcher
 
 HOOK = "/internal/grading/hook"
@@ -140,3 +142,23 @@ def test_the_session_end_trigger_reaches_the_hook(
     assert row["status"] == "graded"
     response = sql.execute("select status_code from net._http_response").fetchone()
     assert response["status_code"] == 200
+
+
+def test_transcript_arriving_after_an_insufficient_grade_is_graded(
+    api, make_user, make_session, calls, kit, feedback_rows, hook_headers, sql
+):
+    """A voice call ended before its report: graded empty first, then for real when it lands."""
+    rep = make_user("Acme", "salesperson")
+    session = make_session(rep, [], mode="voice")
+    event = _event(session, rep.company_id)
+    assert api.post(HOOK, json=event, headers=hook_headers).json()["status"] == "insufficient"
+    # a replay with nothing new changes nothing
+    assert api.post(HOOK, json=event, headers=hook_headers).json()["status"] == "already_graded"
+    call = calls["good_migration"]
+    sql.execute(
+        "update public.training_sessions set transcript = %s where id = %s",
+        (Jsonb(kit.timed(call["turns"], "voice")), session),
+    )
+    assert api.post(HOOK, json=event, headers=hook_headers).json()["status"] == "graded"
+    (row,) = feedback_rows(session)
+    assert row["status"] == "graded" and float(row["overall"]) > 70
