@@ -10,7 +10,8 @@ Rules, not randomness, so the demo and tests behave the same everywhere:
 - rudeness ends the call at once; patience runs out after several turns that go nowhere.
 
 The state is rebuilt by replaying the conversation, so nothing but the transcript is stored.
-Product facts come from the knowledge base (`lookup`), never invented. Phrases are pt-BR.
+Product facts come from the knowledge base (`lookup`), never invented. It speaks the persona's
+language (pt-BR, or English for en-US personas) and understands questions in both.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dojo.providers.embeddings import fold
 from sessions.persona import Persona
@@ -114,6 +116,18 @@ _STOP = frozenset(
         "and",
         "what",
         "when",
+        "your",
+        "with",
+        "have",
+        "that",
+        "this",
+        "about",
+        "does",
+        "would",
+        "could",
+        "they",
+        "there",
+        "today",
     )
 )
 _RUDE = (
@@ -135,6 +149,12 @@ _RUDE = (
     "merda",
     "caralho",
     "nao enche",
+    "idiot",
+    "stupid",
+    "moron",
+    "shut up",
+    " fuck",
+    " shit",
 )
 _OPEN = (
     "como ",
@@ -154,6 +174,16 @@ _OPEN = (
     "conte ",
     "explique",
     "descreva",
+    " how ",
+    " what ",
+    " why ",
+    " who ",
+    " which ",
+    " when ",
+    " where ",
+    "tell me",
+    "walk me through",
+    "describe",
 )
 _NEXT_STEP = (
     "proximo passo",
@@ -172,6 +202,15 @@ _NEXT_STEP = (
     "assinatura do contrato",
     "fechar negocio",
     "fechamos",
+    "next step",
+    "schedule",
+    " book a ",
+    " meeting",
+    " demo ",
+    " proposal",
+    " pilot",
+    " free trial",
+    " sign ",
 )
 _PITCH = (
     "nossa solucao",
@@ -187,6 +226,14 @@ _PITCH = (
     "custa",
     "valor",
     "mensalidade",
+    "our solution",
+    "our product",
+    "our platform",
+    "we offer",
+    "we help",
+    " price",
+    " costs ",
+    " plan ",
 )
 _EVIDENCE = (
     "por exemplo",
@@ -206,11 +253,110 @@ _EVIDENCE = (
     "implanta",
     "treinamento",
     "sla",
+    "for example",
+    "guarantee",
+    "customer",
+    "case study",
+    "result",
+    "contract",
+    "support",
+    "reduce",
+    "save",
+    "training",
 )
-_WEAK = ("confia", "nao se preocupe", "pode ficar tranquil", "e o melhor", "relaxa", "sem problema")
-_KNOWS = ("conhece", "ouviu falar", "ja viu", "ja usou")
-_GREETING = ("bom dia", "boa tarde", "boa noite", "ola", "oi ", "tudo bem", "tudo bom")
+_WEAK = (
+    "confia",
+    "nao se preocupe",
+    "pode ficar tranquil",
+    "e o melhor",
+    "relaxa",
+    "sem problema",
+    "trust me",
+    "don't worry",
+    "it's the best",
+    "no problem",
+)
+_KNOWS = ("conhece", "ouviu falar", "ja viu", "ja usou", "heard of", "do you know", "familiar with")
+_GREETING = (
+    "bom dia",
+    "boa tarde",
+    "boa noite",
+    " ola ",
+    " oi ",
+    "tudo bem",
+    "tudo bom",
+    " hello",
+    " hi ",
+    "good morning",
+    "good afternoon",
+    "how are you",
+)
 _PATIENCE = {"easy": 6, "medium": 5, "hard": 3}
+# What the persona says, by language (the persona's locale).
+_SAY: dict[str, dict[str, Any]] = {
+    "pt": {
+        "rude": "Não vou continuar a conversa nesse tom. Passar bem.",
+        "raise": "Olha, vou ser sincero:",
+        "greeting": "Oi. Pode falar, mas seja breve: do que se trata?",
+        "reveal": "Bom, já que perguntou:",
+        "closed": "Depende. Por que você quer saber?",
+        "pain_first": "O que mais me incomoda hoje é isto:",
+        "pain_more": "Também:",
+        "no_pain": "Hum, nunca parei para pensar nisso. Aonde você quer chegar?",
+        "handled_next": "Certo, isso responde. Mas tem outra coisa:",
+        "handled": "Certo, isso responde a minha preocupação. O que mais?",
+        "impatient_objection": "Acho que não vamos chegar a lugar nenhum hoje. Obrigado, até mais.",
+        "resist": (
+            "Isso não me convence.",
+            "Você não respondeu à minha preocupação.",
+            "Continuo sem ver como isso resolve.",
+        ),
+        "pending_first": "Calma, antes de qualquer próximo passo:",
+        "before_next": "Antes de falar em próximo passo:",
+        "accept": "Tudo bem, você respondeu às minhas dúvidas. Pode mandar o convite e seguimos a"
+        " partir daí. Obrigado, até mais.",
+        "impatient": "Olha, não estou vendo aonde isso vai. Vou desligar, obrigado.",
+        "nudges": (
+            "Certo. E o que isso muda para mim?",
+            "Hum. Seja mais direto, por favor.",
+            "Entendi. Mas qual é a sua proposta, afinal?",
+        ),
+        "quote": "Pelo que vi no material de vocês:",
+        "unknown_product": "Não conheço bem, não. Me diga você.",
+        "known_product": "Já vi alguma coisa. Li que “{}” É isso mesmo?",
+    },
+    "en": {
+        "rude": "I won't continue this conversation in that tone. Goodbye.",
+        "raise": "Let me be frank:",
+        "greeting": "Hi. Go ahead, but keep it short: what is this about?",
+        "reveal": "Well, since you ask:",
+        "closed": "It depends. Why do you want to know?",
+        "pain_first": "What bothers me most today is this:",
+        "pain_more": "Also:",
+        "no_pain": "Hmm, I never thought about it. Where are you going with this?",
+        "handled_next": "Fine, that answers it. But there is something else:",
+        "handled": "Fine, that answers my concern. What else?",
+        "impatient_objection": "I don't think we are getting anywhere today. Thanks, bye.",
+        "resist": (
+            "That doesn't convince me.",
+            "You didn't answer my concern.",
+            "I still don't see how that solves it.",
+        ),
+        "pending_first": "Hold on, before any next step:",
+        "before_next": "Before we talk about next steps:",
+        "accept": "All right, you answered my questions. Send the invite and we take it from"
+        " there. Thanks, bye.",
+        "impatient": "Look, I don't see where this is going. I'll hang up, thanks.",
+        "nudges": (
+            "Right. And what does that change for me?",
+            "Hmm. Please be more direct.",
+            "I see. But what is your proposal, exactly?",
+        ),
+        "quote": "From what I saw in your material:",
+        "unknown_product": "I don't really know it. You tell me.",
+        "known_product": "I saw something. I read that “{}” Is that right?",
+    },
+}
 _HANDLED_MIN_WORDS = 12
 
 
@@ -278,6 +424,7 @@ class OfflinePersona:
     def __init__(self, persona: Persona, lookup: Lookup | None = None) -> None:
         self.persona = persona
         self.lookup = lookup
+        self.say = _SAY["en" if persona.locale.lower().startswith("en") else "pt"]
         self._objection_words = [keywords(o.text) for o in persona.objections]
         self._fact_words = [keywords(f"{f.fact} {f.reveal_when}") for f in persona.hidden_facts]
 
@@ -296,9 +443,7 @@ class OfflinePersona:
         words = keywords(message)
         if _has(text, _RUDE):
             state.ended = True
-            return Reply(
-                "Não vou continuar a conversa nesse tom. Passar bem.", True, "persona-rudeness"
-            )
+            return Reply(self.say["rude"], True, "persona-rudeness")
         if state.pending is not None:
             reply = self._answer_to_objection(state, text, words, live)
             if reply is not None:
@@ -310,11 +455,11 @@ class OfflinePersona:
             if reply is not None:
                 return reply
         if _has(text, _PITCH) or (state.turns >= 4 and not state.raised):
-            raised = self._raise_next(state, live, lead="Olha, vou ser sincero:")
+            raised = self._raise_next(state, live, lead=self.say["raise"])
             if raised is not None:
                 return raised
         if state.turns == 1 and _has(text, _GREETING):
-            return Reply("Oi. Pode falar, mas seja breve: do que se trata?")
+            return Reply(self.say["greeting"])
         return self._idle(state)
 
     def _is_question(self, text: str) -> bool:
@@ -332,16 +477,16 @@ class OfflinePersona:
         if best is not None:
             if _has(text, _OPEN):
                 state.revealed.add(best)
-                return Reply(f"Bom, já que perguntou: {self.persona.hidden_facts[best].fact}")
-            return Reply("Depende. Por que você quer saber?")
+                return Reply(f"{self.say['reveal']} {self.persona.hidden_facts[best].fact}")
+            return Reply(self.say["closed"])
         if _has(text, _OPEN):
             pains = self.persona.pains or self.persona.goals
             if pains and state.pains_told < len(pains):
                 pain = pains[state.pains_told]
                 state.pains_told += 1
-                lead = "O que mais me incomoda hoje é isto:" if state.pains_told == 1 else "Também:"
+                lead = self.say["pain_first" if state.pains_told == 1 else "pain_more"]
                 return Reply(f"{lead} {pain}")
-            return Reply("Hum, nunca parei para pensar nisso. Aonde você quer chegar?")
+            return Reply(self.say["no_pain"])
         return None
 
     def _answer_to_objection(
@@ -360,43 +505,28 @@ class OfflinePersona:
             state.idle = 0
             if _has(text, _NEXT_STEP):
                 return None  # the same turn also asks for a next step: decided below
-            follow = self._raise_next(
-                state, live, lead="Certo, isso responde. Mas tem outra coisa:"
-            )
-            return follow or Reply("Certo, isso responde a minha preocupação. O que mais?")
+            follow = self._raise_next(state, live, lead=self.say["handled_next"])
+            return follow or Reply(self.say["handled"])
         if _has(text, _NEXT_STEP) and not long_enough:
             return None
         state.resisted += 1
         state.idle += 1
         if state.idle >= _PATIENCE[self.persona.difficulty]:
             state.ended = True
-            return Reply(
-                "Acho que não vamos chegar a lugar nenhum hoje. Obrigado, até mais.",
-                True,
-                "persona-lost-patience",
-            )
-        leads = (
-            "Isso não me convence.",
-            "Você não respondeu à minha preocupação.",
-            "Continuo sem ver como isso resolve.",
-        )
+            return Reply(self.say["impatient_objection"], True, "persona-lost-patience")
+        leads = self.say["resist"]
         return Reply(f"{leads[(state.resisted - 1) % len(leads)]} {objection.text}")
 
     def _next_step(self, state: _State, live: bool) -> Reply:
         state.idle = 0
         if state.pending is not None:
             objection = self.persona.objections[state.pending].text
-            return Reply(f"Calma, antes de qualquer próximo passo: {objection}")
-        raised = self._raise_next(state, live, lead="Antes de falar em próximo passo:")
+            return Reply(f"{self.say['pending_first']} {objection}")
+        raised = self._raise_next(state, live, lead=self.say["before_next"])
         if raised is not None:
             return raised
         state.ended = True
-        return Reply(
-            "Tudo bem, você respondeu às minhas dúvidas. Pode mandar o convite e seguimos a partir"
-            " daí. Obrigado, até mais.",
-            True,
-            "persona-accepted-next-step",
-        )
+        return Reply(self.say["accept"], True, "persona-accepted-next-step")
 
     def _raise_next(self, state: _State, live: bool, lead: str) -> Reply | None:
         for index, objection in enumerate(self.persona.objections):
@@ -415,16 +545,8 @@ class OfflinePersona:
         state.idle += 1
         if state.idle >= _PATIENCE[self.persona.difficulty]:
             state.ended = True
-            return Reply(
-                "Olha, não estou vendo aonde isso vai. Vou desligar, obrigado.",
-                True,
-                "persona-lost-patience",
-            )
-        nudges = (
-            "Certo. E o que isso muda para mim?",
-            "Hum. Seja mais direto, por favor.",
-            "Entendi. Mas qual é a sua proposta, afinal?",
-        )
+            return Reply(self.say["impatient"], True, "persona-lost-patience")
+        nudges = self.say["nudges"]
         return Reply(nudges[(state.idle - 1) % len(nudges)])
 
     # --- facts about the seller's product -----------------------------------------------------
@@ -438,11 +560,11 @@ class OfflinePersona:
         sentence = best_sentence(self.lookup(query), query)
         if sentence is None:
             return ""
-        return f" Pelo que vi no material de vocês: “{sentence}”"
+        return f" {self.say['quote']} “{sentence}”"
 
     def _product_fact(self, query: str, live: bool) -> str:
         snippets = self.lookup(query) if live and self.lookup is not None and query else []
         sentence = best_sentence(snippets, query)
         if sentence is None:
-            return "Não conheço bem, não. Me diga você."
-        return f"Já vi alguma coisa. Li que “{sentence}” É isso mesmo?"
+            return str(self.say["unknown_product"])
+        return str(self.say["known_product"]).format(sentence)

@@ -19,8 +19,15 @@ from sessions import roleplay, store
 from sessions.offline import Reply
 from sessions.start import seller_name, spoken_turn
 
-_TIME_UP = "Preciso desligar agora, meu tempo acabou. Obrigado pela ligação."
-_TURNS_UP = "Vamos ter que parar por aqui, já falamos bastante. Obrigado, até mais."
+# The persona's goodbye when a limit is reached, in its language.
+_TIME_UP = {
+    "pt": "Preciso desligar agora, meu tempo acabou. Obrigado pela ligação.",
+    "en": "I have to go now, I'm out of time. Thanks for the call.",
+}
+_TURNS_UP = {
+    "pt": "Vamos ter que parar por aqui, já falamos bastante. Obrigado, até mais.",
+    "en": "We'll have to stop here, we've talked a lot. Thanks, bye.",
+}
 
 
 class MessageIn(BaseModel):
@@ -55,14 +62,16 @@ def post(
     said = sum(1 for t in transcript if t.get("speaker") == "salesperson")
     last_end = max((float(t.get("end") or 0) for t in transcript), default=0.0)
     turn = spoken_turn("salesperson", text, max(float(row["elapsed"]), last_end))
+    persona = store.persona_of(row)
+    language = "en" if persona.locale.lower().startswith("en") else "pt"
     reply: Reply
     if float(row["elapsed"]) > settings.session_max_seconds:
-        reply = Reply(_TIME_UP, True, "exceeded-max-duration")
+        reply = Reply(_TIME_UP[language], True, "exceeded-max-duration")
     elif said + 1 >= settings.session_max_turns:
-        reply = Reply(_TURNS_UP, True, "exceeded-max-turns")
+        reply = Reply(_TURNS_UP[language], True, "exceeded-max-turns")
     else:
         talk = roleplay.Conversation(
-            persona=store.persona_of(row),
+            persona=persona,
             seller=seller,
             company_id=row["company_id"],
             session_id=row["id"],

@@ -95,3 +95,39 @@ def test_product_facts_come_from_the_material():
 def test_unrelated_material_is_not_quoted():
     assert best_sentence(MATERIAL, "quem me atende é gente ou robô?") is None
     assert "suporte" in (best_sentence(MATERIAL, "como funciona o suporte por chat?") or "")
+
+
+def test_english_personas_speak_english_offline():
+    persona = _persona(
+        locale="en-US",
+        objections=[{"text": "Your price is too high for a company our size.", "chunk_ids": []}],
+        hidden_facts=[
+            {"fact": "Our contract ends in March.", "reveal_when": "asked about the contract"}
+        ],
+        pains=["manual invoicing"],
+    )
+    actor = OfflinePersona(persona)
+    said: list[str] = []
+
+    def turn(text: str):
+        reply = actor.reply(said, text)
+        said.append(text)
+        return reply
+
+    assert "keep it short" in turn("Hi, good morning!").text
+    assert "Our contract ends in March." in turn("How does your current contract work?").text
+    assert (
+        "Your price is too high"
+        in turn("Our product automates invoicing, the plan costs 200.").text
+    )
+    assert "doesn't convince" in turn("Trust me.").text
+    assert "Hold on, before any next step" in turn("Can we schedule a demo?").text
+    turn(
+        "I understand. For example, customers your size reduce invoicing time by 30% and the"
+        " contract has no lock-in, with support included."
+    )
+    accepted = turn("Great, can we book a meeting next week?")
+    assert accepted.end and accepted.end_reason == "persona-accepted-next-step"
+    assert "Send the invite" in accepted.text
+    rude = OfflinePersona(persona).reply([], "Shut up, idiot.")
+    assert rude.end and rude.end_reason == "persona-rudeness" and "tone" in rude.text
