@@ -16,7 +16,6 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-import httpx
 import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
@@ -65,6 +64,8 @@ class _JwksCache:
             self._keys, self._fetched_at, self._url = {}, 0.0, ""
 
     def _fetch(self, url: str) -> None:
+        import httpx  # paid on the first JWKS fetch, not at cold start
+
         try:
             response = httpx.get(url, timeout=5.0)
             response.raise_for_status()

@@ -13,16 +13,18 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import psycopg
 from fastapi import Depends
 from psycopg.rows import DictRow, dict_row
-from psycopg_pool import ConnectionPool, PoolTimeout
 
 from dojo.auth import Principal, member
 from dojo.errors import ServiceUnavailable
 from dojo.settings import get_settings
+
+if TYPE_CHECKING:  # the pool module loads on the first query, not at cold start
+    from psycopg_pool import ConnectionPool
 
 Connection = psycopg.Connection[DictRow]
 
@@ -45,6 +47,8 @@ def get_pool() -> ConnectionPool[Connection]:
     if _pool is None:
         with _pool_lock:
             if _pool is None:
+                from psycopg_pool import ConnectionPool
+
                 settings = get_settings()
                 url = settings.database_url.get_secret_value()
                 if not url:
@@ -87,7 +91,7 @@ def _transaction(role: str, claims: Mapping[str, Any]) -> Iterator[Connection]:
                 (role, json.dumps(dict(claims)), str(get_settings().db_statement_timeout_ms)),
             )
             yield conn
-    except (PoolTimeout, psycopg.OperationalError) as exc:
+    except psycopg.OperationalError as exc:  # the pool's PoolTimeout is one too
         raise ServiceUnavailable("the database is unavailable, try again shortly") from exc
 
 
