@@ -168,7 +168,7 @@ def _storage_client(url: str, key: str, timeout: int) -> SyncStorageClient:
     from storage3 import SyncStorageClient
 
     headers = {"apiKey": key, "Authorization": f"Bearer {key}"}
-    return SyncStorageClient(f"{url.rstrip('/')}/storage/v1", headers, timeout=timeout)
+    return SyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, timeout=timeout)
 
 
 class SupabaseStorage:
