@@ -96,18 +96,25 @@ _SCRIPT_OPENING = [
     " Profissional custa R$ 1.290 por mês com notas ilimitadas.",
 ]
 _SCRIPT_HANDLING = [
-    "Entendo a sua preocupação. Por exemplo, escritórios do seu porte reduziram em 30% o tempo"
-    " de fechamento no primeiro trimestre, e o pagamento anual tem 15% de desconto.",
-    "Faz sentido perguntar isso. A implantação leva até 30 dias, inclui a migração do cadastro"
-    " e o treinamento da equipe, e o contrato garante SLA de 99,5% de disponibilidade.",
-    "Boa pergunta. Temos integração com Omie, Bling e Conta Azul e API aberta para o seu ERP,"
-    " e o suporte por chat atende de segunda a sexta, das 8h às 18h.",
-    "Compreendo. O contrato tem fidelidade de 12 meses, mas posso propor um piloto com dados"
-    " reais dos seus clientes antes de qualquer compromisso maior, com resultado medido.",
+    "Entendo a sua preocupação com {concern}. Por exemplo, escritórios do seu porte reduziram"
+    " em 30% o tempo de fechamento no primeiro trimestre, e o pagamento anual tem 15% de desconto.",
+    "Faz sentido perguntar sobre {concern}. A implantação leva até 30 dias, inclui a migração do"
+    " cadastro e o treinamento da equipe, e o contrato garante SLA de 99,5% de disponibilidade.",
+    "Boa pergunta, sobre {concern}: temos integração com Omie, Bling e Conta Azul e API aberta"
+    " para o seu ERP, e o suporte por chat atende de segunda a sexta, das 8h às 18h.",
+    "Compreendo a dúvida sobre {concern}. O contrato tem fidelidade de 12 meses, mas posso propor"
+    " um piloto com dados reais dos seus clientes antes de qualquer compromisso maior.",
 ]
 _SCRIPT_CLOSE = (
     "Faz sentido agendarmos uma demonstração de 30 minutos na quinta-feira com a sua equipe?"
 )
+
+
+def _concern(reply: str) -> str:
+    """The customer's concern in their own words: the sentence after the persona's lead-in."""
+    body = reply.split(":", 1)[1] if ":" in reply else reply
+    body = body.split("Pelo que vi", 1)[0].strip().rstrip(".?!")
+    return f"“{body[:140]}”"
 
 
 def _demo_session(
@@ -129,12 +136,17 @@ def _demo_session(
     handling = [
         _SCRIPT_HANDLING[i % len(_SCRIPT_HANDLING)] for i in range(len(persona["objections"]))
     ]
-    for text in [*_SCRIPT_OPENING, *handling, _SCRIPT_CLOSE]:
+    script = [*_SCRIPT_OPENING, *handling, _SCRIPT_CLOSE]
+    heard = ""
+    for line in script:
+        # the scripted salesperson answers a concern by naming it first (active listening)
+        text = line.format(concern=_concern(heard)) if "{concern}" in line else line
         reply = client.call(
             "POST", f"/api/v1/sessions/{sid}/messages", salesperson, json={"text": text}
         )
         if reply["ended"]:
             break
+        heard = reply["turns"][1]["text"]
     client.call("POST", f"/api/v1/sessions/{sid}/end", salesperson)
     session = client.call("GET", f"/api/v1/sessions/{sid}", salesperson)
     return {"persona": persona, "session": session}

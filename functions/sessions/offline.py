@@ -4,8 +4,8 @@ Rules, not randomness, so the demo and tests behave the same everywhere:
 - an open question on the subject of a hidden fact reveals it (one per question); a closed or
   vague question gets an evasive answer;
 - a pitch, a next-step request or enough small talk makes the persona raise its next objection;
-- an objection counts as handled only by a specific answer (long enough, and on its subject or
-  with evidence: numbers, examples, guarantees, customers); weak answers are resisted;
+- an objection counts as handled only by a specific answer: long enough, on its subject, and
+  backed by evidence (numbers, examples, guarantees, customers); weak answers are resisted;
 - a next step is accepted only once every objection was raised and handled, then it hangs up;
 - rudeness ends the call at once; patience runs out after several turns that go nowhere.
 
@@ -498,7 +498,9 @@ class OfflinePersona:
         long_enough = len(_WORD.findall(text)) >= _HANDLED_MIN_WORDS
         on_subject = bool(words & self._objection_words[pending])
         weak = _has(text, _WEAK) and len(_WORD.findall(text)) < 20
-        if long_enough and (on_subject or _has(text, _EVIDENCE)) and not weak:
+        # on the objection's subject AND backed by something: evidence words or numbers
+        backed = _has(text, _EVIDENCE) or any(c.isdigit() for c in text)
+        if long_enough and on_subject and backed and not weak:
             state.handled.add(pending)
             state.pending = None
             state.resisted = 0

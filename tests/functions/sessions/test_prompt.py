@@ -131,3 +131,19 @@ def test_english_personas_speak_english_offline():
     assert "Send the invite" in accepted.text
     rude = OfflinePersona(persona).reply([], "Shut up, idiot.")
     assert rude.end and rude.end_reason == "persona-rudeness" and "tone" in rude.text
+
+
+def test_an_answer_beside_the_point_does_not_handle_an_objection():
+    actor = OfflinePersona(_persona())
+    said = ["Nosso produto resolve isso e o plano custa 2.000 por mês."]
+    off_topic = (
+        "Boa pergunta. Temos integração com vários ERPs e API aberta, e o suporte por chat atende"
+        " de segunda a sexta, das 8h às 18h."
+    )
+    reply = actor.reply(said, off_topic)
+    assert "não me convence" in reply.text and OBJECTIONS[0] in reply.text
+    on_topic = (
+        "Entendo. O plano Pro custa isso porque inclui notas ilimitadas; por exemplo, clientes do"
+        " seu porte economizam 30% no fechamento."
+    )
+    assert OBJECTIONS[1] in actor.reply(said, on_topic).text  # handled: the next one comes
