@@ -67,7 +67,7 @@ def _demo_knowledge(client: DemoClient, manager: str) -> dict[str, Any]:
         ids.append(uploaded["id"])
     rows = ingest.wait(client.env.database_url, ids)
     status = client.call("GET", "/api/v1/onboarding/status", manager)
-    question = "Quanto custa o plano Profissional?"
+    question = "Qual o preço do plano Profissional?"
     hits = client.call("GET", "/api/v1/onboarding/search", manager, params={"q": question, "k": 3})
     return {"documents": rows, "status": status, "question": question, "answers": hits}
 
