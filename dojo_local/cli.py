@@ -105,6 +105,25 @@ def dev(
         worker.stop()
 
 
+@app.command()
+def openapi(
+    check: Annotated[
+        bool, typer.Option("--check", help="fail when web/openapi.json is stale, write nothing")
+    ] = False,
+) -> None:
+    """Write the merged OpenAPI of the five functions (template routes only) to web/openapi.json."""
+    from dojo_local import openapi as merged
+
+    if check:
+        if not merged.is_current():
+            err.print(f"{merged.OUTPUT} is stale: run `dojo openapi` (or `make web`)")
+            raise typer.Exit(1)
+        console.print(f"{merged.OUTPUT} is current")
+        return
+    changed = merged.write()
+    console.print(f"{'wrote' if changed else 'unchanged'}: {merged.OUTPUT}")
+
+
 # Sweepers `dojo sweep` runs, in order: (name, "module:function") inside functions/.
 SWEEPERS: list[tuple[str, str]] = [
     ("onboarding", "onboarding.sweeper:sweep"),

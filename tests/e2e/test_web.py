@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import sales_kit_pdf, shot, wait_until
+from tests.e2e.helpers import sales_kit_pdf, shot, wait_until
 
 
 def _arrange_material(api_as, people, tmp_path) -> list[dict]:

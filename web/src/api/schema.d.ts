@@ -610,6 +610,18 @@ export interface components {
             files: string[];
         };
         /**
+         * CallJoin
+         * @description What the browser needs to join the web call: no secret.
+         */
+        CallJoin: {
+            /** Id */
+            id: string;
+            /** Public Key */
+            public_key: string | null;
+            /** Web Call Url */
+            web_call_url: string | null;
+        };
+        /**
          * CompanyIn
          * @description A new company.
          */
@@ -791,6 +803,16 @@ export interface components {
             role?: "salesperson" | "manager" | "admin";
         };
         /**
+         * Member
+         * @description The salesperson of a session (team view).
+         */
+        Member: {
+            /** Email */
+            email: string | null;
+            /** Name */
+            name: string | null;
+        };
+        /**
          * MessageIn
          * @description One salesperson message.
          */
@@ -949,6 +971,24 @@ export interface components {
             voice_id?: string;
         };
         /**
+         * PersonaSummary
+         * @description The persona as the salesperson sees it.
+         */
+        PersonaSummary: {
+            /** Company Profile */
+            company_profile?: {
+                [key: string]: unknown;
+            } | null;
+            /** Difficulty */
+            difficulty: string | null;
+            /** Id */
+            id: string | null;
+            /** Name */
+            name: string | null;
+            /** Role */
+            role: string | null;
+        };
+        /**
          * RoleChangeIn
          * @description A new role for a member.
          */
@@ -987,6 +1027,220 @@ export interface components {
             similarity: number | null;
         };
         /**
+         * SessionDetail
+         * @description A session with its transcript and recording.
+         */
+        SessionDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Ended Reason */
+            ended_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            persona: components["schemas"]["PersonaSummary"];
+            /** Recording Url */
+            recording_url: string | null;
+            /** Rubric Version */
+            rubric_version: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+            /** Transcript */
+            transcript: components["schemas"]["TurnOut"][];
+            /** Turn Count */
+            turn_count: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Vapi Call Id */
+            vapi_call_id: string | null;
+        };
+        /**
+         * SessionEnded
+         * @description A session after `end`: a voice session waits for Vapi's report to end it.
+         */
+        SessionEnded: {
+            /** Awaiting Call Report */
+            awaiting_call_report: boolean;
+            /** Call End */
+            call_end: ("requested" | "already_ended" | "failed" | "not_configured") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Ended Reason */
+            ended_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            persona: components["schemas"]["PersonaSummary"];
+            /** Recording Url */
+            recording_url: string | null;
+            /** Rubric Version */
+            rubric_version: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+            /** Transcript */
+            transcript: components["schemas"]["TurnOut"][];
+            /** Turn Count */
+            turn_count: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Vapi Call Id */
+            vapi_call_id: string | null;
+        };
+        /**
+         * SessionList
+         * @description A page of sessions.
+         */
+        SessionList: {
+            /** Items */
+            items: components["schemas"]["SessionListItem"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "mine" | "team";
+        };
+        /**
+         * SessionListItem
+         * @description A session in a list, with whose it is.
+         */
+        SessionListItem: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Ended Reason */
+            ended_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            persona: components["schemas"]["PersonaSummary"];
+            /** Rubric Version */
+            rubric_version: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+            /** Turn Count */
+            turn_count: number;
+            user: components["schemas"]["Member"];
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Vapi Call Id */
+            vapi_call_id: string | null;
+        };
+        /**
+         * SessionSummary
+         * @description A session without its transcript.
+         */
+        SessionSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Ended Reason */
+            ended_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            persona: components["schemas"]["PersonaSummary"];
+            /** Rubric Version */
+            rubric_version: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+            /** Turn Count */
+            turn_count: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Vapi Call Id */
+            vapi_call_id: string | null;
+        };
+        /**
          * StartIn
          * @description A request to start practising.
          */
@@ -999,6 +1253,69 @@ export interface components {
             mode?: "voice" | "text";
             /** Persona Id */
             persona_id?: string | null;
+        };
+        /**
+         * Started
+         * @description A started session: text answers the persona's first message, voice the call to join.
+         */
+        Started: {
+            call?: components["schemas"]["CallJoin"] | null;
+            /** First Message */
+            first_message?: string | null;
+            /** Max Duration Seconds */
+            max_duration_seconds?: number | null;
+            persona: components["schemas"]["PersonaSummary"];
+            session: components["schemas"]["SessionSummary"];
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
+        /**
+         * TurnOut
+         * @description One turn of the transcript (seconds from the session start).
+         */
+        TurnOut: {
+            /** End */
+            end: number;
+            /** Index */
+            index: number;
+            /**
+             * Speaker
+             * @enum {string}
+             */
+            speaker: "salesperson" | "persona";
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+            /** Words */
+            words: number;
+        };
+        /**
+         * TurnResult
+         * @description The salesperson's turn and the persona's answer.
+         */
+        TurnResult: {
+            /** Ended */
+            ended: boolean;
+            /** Ended Reason */
+            ended_reason: string | null;
+            /** Remaining Turns */
+            remaining_turns: number;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+            /** Turns */
+            turns: components["schemas"]["TurnOut"][];
         };
         /**
          * UploadOut
@@ -2001,9 +2318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SessionList"];
                 };
             };
             /** @description Validation Error */
@@ -2036,9 +2351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Started"];
                 };
             };
             /** @description Validation Error */
@@ -2069,9 +2382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SessionDetail"];
                 };
             };
             /** @description Validation Error */
@@ -2102,9 +2413,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SessionEnded"];
                 };
             };
             /** @description Validation Error */
@@ -2139,9 +2448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TurnResult"];
                 };
             };
             /** @description Validation Error */
