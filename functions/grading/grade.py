@@ -108,8 +108,23 @@ _REPLACE = """update set status = excluded.status, overall = excluded.overall,
   removed_quotes = excluded.removed_quotes"""
 
 
+def _refresh_override(conn: Connection, session_id: uuid.UUID, card: Scorecard) -> None:
+    # The manager's overridden categories stay; the others now come from the new model scores,
+    # so the overridden overall is recomputed (the rubric's weighted mean, as always).
+    row = conn.execute(
+        "select override_scores from public.feedback where session_id = %s", (session_id,)
+    ).fetchone()
+    if row is None or not row["override_scores"] or card.status != "graded":
+        return
+    merged = {k: v["score"] for k, v in card.scores.items()} | row["override_scores"]
+    conn.execute(
+        "update public.feedback set override_overall = %s where session_id = %s",
+        (rubric.load(card.rubric_version).overall(merged), session_id),
+    )
+
+
 def _store(conn: Connection, session: dict[str, Any], card: Scorecard, replace: bool) -> None:
-    # A regrade replaces the model's scores; a manager's override columns are kept as they are.
+    # A regrade replaces the model's scores; a manager's override is kept.
     conn.execute(
         _INSERT.format(action=_REPLACE if replace else "nothing"),
         {
@@ -128,6 +143,8 @@ def _store(conn: Connection, session: dict[str, Any], card: Scorecard, replace: 
             "removed_quotes": card.removed_quotes,
         },
     )
+    if replace:
+        _refresh_override(conn, session["id"], card)
     conn.execute(
         "update public.training_sessions set grading_error = null,"
         " grading_attempts = grading_attempts + 1 where id = %s and company_id = %s",

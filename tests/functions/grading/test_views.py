@@ -250,13 +250,14 @@ def test_who_may_regrade(api, org, who, status, feedback_rows):
 def test_regrade_replaces_model_scores_and_keeps_the_override(api, org, sql, feedback_rows):
     manager = org["people"]["manager"]
     session = org["sessions"][2]
-    note = {"scores": {"rapport": 60}, "note": "tom um pouco frio"}
-    api.patch(f"{BASE}/sessions/{session}", headers=manager.headers, json=note)
     sql.execute(
         "update public.feedback set overall = 1, scores = jsonb_set(scores, '{discovery,score}',"
         " '1') where session_id = %s",
         (session,),
     )
+    # the override is set while the stored model score for discovery is a wrong 1
+    note = {"scores": {"rapport": 60}, "note": "tom um pouco frio"}
+    api.patch(f"{BASE}/sessions/{session}", headers=manager.headers, json=note)
     response = api.post(f"{BASE}/sessions/{session}/regrade", headers=manager.headers)
     assert response.status_code == 200, response.text
     card = response.json()
@@ -265,6 +266,11 @@ def test_regrade_replaces_model_scores_and_keeps_the_override(api, org, sql, fee
     assert card["override"]["scores"] == {"rapport": 60}
     (row,) = feedback_rows(session)
     assert float(row["overall"]) > 70
+    # the overridden overall follows the new model scores for the categories not overridden
+    model = {c["key"]: c["model_score"] for c in card["categories"]}
+    expected = 0.2 * 60 + 0.3 * model["discovery"] + 0.3 * model["objection_handling"]
+    expected += 0.2 * model["closing"]
+    assert card["overall"] == pytest.approx(expected, abs=0.01)
 
 
 def test_regrade_of_a_session_still_running_is_a_conflict(api, org, make_session, kit, calls):
