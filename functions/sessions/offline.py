@@ -367,20 +367,17 @@ class Reply:
     text: str
     end: bool = False
     end_reason: str | None = None
-    lookups: tuple[str, ...] = ()
 
 
 @dataclass
 class _State:
     revealed: set[int] = field(default_factory=set)
     raised: list[int] = field(default_factory=list)
-    handled: set[int] = field(default_factory=set)
     pending: int | None = None
     resisted: int = 0
     idle: int = 0
     turns: int = 0
     pains_told: int = 0
-    ended: bool = False
 
 
 def _stem(word: str) -> str:
@@ -442,7 +439,6 @@ class OfflinePersona:
         text = f" {fold(message)} "
         words = keywords(message)
         if _has(text, _RUDE):
-            state.ended = True
             return Reply(self.say["rude"], True, "persona-rudeness")
         if state.pending is not None:
             reply = self._answer_to_objection(state, text, words, live)
@@ -468,7 +464,7 @@ class OfflinePersona:
     def _question(self, state: _State, text: str, words: set[str], live: bool) -> Reply | None:
         state.idle = 0
         if _has(text, _KNOWS):
-            return Reply(self._product_fact(self._seller_terms(text), live), lookups=())
+            return Reply(self._product_fact(self._seller_terms(text), live))
         best, overlap = None, 0
         for index, fact_words in enumerate(self._fact_words):
             shared = len(words & fact_words)
@@ -501,7 +497,6 @@ class OfflinePersona:
         # on the objection's subject AND backed by something: evidence words or numbers
         backed = _has(text, _EVIDENCE) or any(c.isdigit() for c in text)
         if long_enough and on_subject and backed and not weak:
-            state.handled.add(pending)
             state.pending = None
             state.resisted = 0
             state.idle = 0
@@ -514,7 +509,6 @@ class OfflinePersona:
         state.resisted += 1
         state.idle += 1
         if state.idle >= _PATIENCE[self.persona.difficulty]:
-            state.ended = True
             return Reply(self.say["impatient_objection"], True, "persona-lost-patience")
         leads = self.say["resist"]
         return Reply(f"{leads[(state.resisted - 1) % len(leads)]} {objection.text}")
@@ -527,7 +521,6 @@ class OfflinePersona:
         raised = self._raise_next(state, live, lead=self.say["before_next"])
         if raised is not None:
             return raised
-        state.ended = True
         return Reply(self.say["accept"], True, "persona-accepted-next-step")
 
     def _raise_next(self, state: _State, live: bool, lead: str) -> Reply | None:
@@ -537,16 +530,12 @@ class OfflinePersona:
                 state.pending = index
                 state.idle = 0
                 grounding = self._grounding(objection.text, live)
-                return Reply(
-                    f"{lead} {objection.text}{grounding}",
-                    lookups=(objection.text,) if grounding else (),
-                )
+                return Reply(f"{lead} {objection.text}{grounding}")
         return None
 
     def _idle(self, state: _State) -> Reply:
         state.idle += 1
         if state.idle >= _PATIENCE[self.persona.difficulty]:
-            state.ended = True
             return Reply(self.say["impatient"], True, "persona-lost-patience")
         nudges = self.say["nudges"]
         return Reply(nudges[(state.idle - 1) % len(nudges)])

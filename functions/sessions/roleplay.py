@@ -99,7 +99,6 @@ def online(conn: Connection, talk: Conversation, message: str) -> Reply:
     messages.append({"role": "user", "content": message})
     tools = _tools(talk.persona.locale)
     ending = False
-    lookups: list[str] = []
     for round_ in range(settings.session_tool_rounds + 1):
         last = round_ == settings.session_tool_rounds
         reply = llm.chat(
@@ -113,7 +112,7 @@ def online(conn: Connection, talk: Conversation, message: str) -> Reply:
             text = " ".join(reply.content.split())
             if not text:
                 raise UpstreamError("the persona did not answer; try again")
-            return Reply(text, ending, "persona-ended-call" if ending else None, tuple(lookups))
+            return Reply(text, ending, "persona-ended-call" if ending else None)
         messages.append(
             {
                 "role": "assistant",
@@ -133,7 +132,6 @@ def online(conn: Connection, talk: Conversation, message: str) -> Reply:
                 ending = True
                 result = "ok"
             elif call["name"] == TOOL_NAME:
-                lookups.append(call["arguments"])
                 result = _tool_result(conn, talk.company_id, call["arguments"])
             else:
                 result = "unknown tool"
