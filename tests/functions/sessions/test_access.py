@@ -119,3 +119,33 @@ def test_lists_mine_and_team(api, world_of_two):
     assert narrowed["items"] == []
     outsider = api.get("/api/v1/sessions?scope=team", headers=w["other"].headers).json()
     assert outsider["items"] == []
+
+
+@pytest.mark.parametrize("company", ["Acme", "Globex"])
+@pytest.mark.parametrize("role", ["salesperson", "manager", "admin"])
+def test_isolation_matrix(api, sql, make_user, world_of_two, company, role):
+    """Every endpoint, two companies x three roles, against Alice's session."""
+    w = world_of_two
+    caller = make_user(company, role)
+    path = f"/api/v1/sessions/{w['sid']}"
+    same = company == "Acme"
+    sees = same and role != "salesperson"
+    read = api.get(path, headers=caller.headers).status_code
+    assert read == (200 if sees else 404)
+    write = 403 if sees else 404
+    post = api.post(f"{path}/messages", headers=caller.headers, json={"text": "Oi"})
+    assert post.status_code == write
+    assert api.post(f"{path}/end", headers=caller.headers).status_code == write
+    mine = api.get("/api/v1/sessions", headers=caller.headers).json()["items"]
+    assert mine == []
+    team = api.get("/api/v1/sessions?scope=team", headers=caller.headers)
+    if role == "salesperson":
+        assert team.status_code == 403
+    else:
+        assert [s["id"] for s in team.json()["items"]] == ([w["sid"]] if same else [])
+    row = sql.execute(
+        "select status, jsonb_array_length(transcript) as n from public.training_sessions"
+        " where id = %s",
+        (w["sid"],),
+    ).fetchone()
+    assert row["status"] == "active" and row["n"] == 1
