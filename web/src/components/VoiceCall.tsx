@@ -20,11 +20,14 @@ export function VoiceCall({ sessionId, call, onEnd }: { sessionId: string; call:
   const [speaking, setSpeaking] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [elapsed, setElapsed] = useState(0);
+  // Switching the language must not restart the call: the effect reads the words through a ref.
+  const tRef = useRef(t);
+  tRef.current = t;
 
   useEffect(() => {
     if (!call.public_key || !call.web_call_url) {
       setStatus("error");
-      setProblem(t("voice.notConfigured"));
+      setProblem(tRef.current("voice.notConfigured"));
       return;
     }
     let cancelled = false;
@@ -44,20 +47,20 @@ export function VoiceCall({ sessionId, call, onEnd }: { sessionId: string; call:
       vapi.on("speech-end", () => setSpeaking(false));
       vapi.on("error", (error: unknown) => {
         setStatus("error");
-        setProblem(error instanceof Error ? error.message : t("voice.failed"));
+        setProblem(error instanceof Error ? error.message : tRef.current("voice.failed"));
       });
       try {
         await vapi.reconnect({ webCallUrl, id: call.id });
       } catch (error) {
         setStatus("error");
-        setProblem(error instanceof Error ? error.message : t("voice.failed"));
+        setProblem(error instanceof Error ? error.message : tRef.current("voice.failed"));
       }
     })();
     return () => {
       cancelled = true;
       void vapiRef.current?.stop();
     };
-  }, [call, sessionId, t]);
+  }, [call, sessionId]);
 
   useEffect(() => {
     if (status !== "live") return;

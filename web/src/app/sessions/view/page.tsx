@@ -177,7 +177,7 @@ function SessionView({ me }: { me: Me }) {
           {t("session.endedReason", { reason: isKey(`reason.${session.ended_reason}`) ? t(`reason.${session.ended_reason}` as Key) : session.ended_reason })}
         </p>
       )}
-      {session.mode === "voice" && mine && call && session.status !== "ended" && (
+      {session.mode === "voice" && mine && call && (session.status === "created" || session.status === "active") && (
         <VoiceCall
           sessionId={session.id}
           call={call}
