@@ -20,12 +20,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import httpx
+from typing import TYPE_CHECKING
 
 from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.settings import get_settings
 from dojo.usage import Usage
+
+if TYPE_CHECKING:  # httpx loads on the first OpenAI call, not at cold start
+    import httpx
 
 BATCH_SIZE = 100  # inputs per embeddings request (the API accepts up to 2048)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -74,6 +76,8 @@ RETRY_WAIT_MAX = 8.0
 @lru_cache(maxsize=4)
 def _http(base_url: str, timeout: float) -> httpx.Client:
     """One pooled client per endpoint, reused across invocations of a warm function."""
+    import httpx
+
     return httpx.Client(base_url=base_url.rstrip("/") + "/", timeout=timeout)
 
 
@@ -88,6 +92,8 @@ def _openai_batch(
     body: dict[str, object] = {"model": model, "input": list(texts), "encoding_format": "float"}
     if model.startswith("text-embedding-3"):
         body["dimensions"] = dimensions
+    import httpx
+
     client = _http(settings.openai_base_url, settings.openai_timeout_seconds)
     try:
         response = client.post("embeddings", json=body, headers={"authorization": f"Bearer {key}"})
