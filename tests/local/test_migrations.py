@@ -96,3 +96,53 @@ def test_security_definer_functions_pin_their_search_path(sql):
     assert rows
     for row in rows:
         assert any(c.startswith("search_path=") for c in row["proconfig"] or []), row["proname"]
+
+
+# Extensions Supabase installs and manages itself (enabled from the dashboard, in their own
+# schemas); a migration creating one would fail or fight the platform.
+SUPABASE_MANAGED_EXTENSIONS = (
+    "pg_net",
+    "supabase_vault",
+    "pgsodium",
+    "pg_graphql",
+    "pg_stat_statements",
+    "pgjwt",
+    "pg_cron",
+)
+
+
+def test_extensions_go_to_the_extensions_schema_and_leave_managed_ones_alone():
+    managed = "|".join(SUPABASE_MANAGED_EXTENSIONS)
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        for statement in _statements(path.read_text()):
+            if not re.match(r"create\s+extension\b", statement):
+                continue
+            assert not re.search(
+                rf"\bextension\s+(if\s+not\s+exists\s+)?({managed})\b", statement
+            ), f"{path.name}: enable Supabase-managed extensions in the dashboard: {statement}"
+            assert re.search(r"\bwith\s+schema\s+extensions\b", statement), (
+                f"{path.name}: extensions live in the `extensions` schema: {statement}"
+            )
+
+
+def test_no_index_or_ownership_change_on_supabase_tables():
+    """Supabase owns auth.* and storage.*: policies and triggers on them work, indexes do not."""
+    schema = "|".join(SUPABASE_SCHEMAS)
+    forbidden = [
+        rf"\bcreate\s+(unique\s+)?index\b[^;]*\bon\s+(only\s+)?({schema})\.",
+        rf"\balter\s+(function|table|view)\s+({schema})\.[^;]*\bowner\s+to\b",
+        rf"\b(drop)\s+(function|trigger|policy|index)\s+(if\s+exists\s+)?({schema})\.",
+    ]
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        for statement in _statements(path.read_text()):
+            for pattern in forbidden:
+                assert not re.search(pattern, statement), f"{path.name}: {statement[:120]}"
+
+
+def test_migration_names_are_supabase_cli_versions_and_unique():
+    names = [p.name for p in sorted(MIGRATIONS.glob("*.sql"))]
+    assert names
+    for name in names:
+        assert re.fullmatch(r"\d{14}_[a-z0-9_]+\.sql", name), name
+    versions = [name.split("_", 1)[0] for name in names]
+    assert len(versions) == len(set(versions)), "two migrations share a version"
