@@ -30,11 +30,10 @@ def end(principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
         store.as_service(conn)
         row = store.lock(conn, visible)
         live_call: str | None = None
-        if row["status"] in ("ended", "failed"):
-            pass
-        elif row["mode"] == "text" or row["vapi_call_id"] is None:
+        finished = row["status"] in ("ended", "failed")
+        if not finished and (row["mode"] == "text" or row["vapi_call_id"] is None):
             row = store.finish(conn, row, reason=REASON, status="ended")
-        else:
+        elif not finished:
             row = store.finish(conn, row, reason=REASON, status=row["status"])
             live_call = row["vapi_call_id"]
     outcome = None

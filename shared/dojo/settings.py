@@ -95,9 +95,11 @@ class Settings(BaseSettings):
     vapi_private_key: SecretStr = SecretStr("")
     vapi_public_key: str = ""
     vapi_base_url: str = "https://api.vapi.ai"
-    vapi_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    vapi_timeout_seconds: float = Field(default=8.0, gt=0, le=25)
     vapi_max_retries: int = Field(default=3, ge=0, le=6)
     vapi_retry_wait_seconds: float = Field(default=0.5, ge=0, le=10)
+    # no new attempt after this long: a request must fit the function's 29 s limit
+    vapi_deadline_seconds: float = Field(default=15.0, gt=0, le=25)
     vapi_webhook_secret: SecretStr = SecretStr("")
     vapi_auth_mode: Literal["hmac", "bearer"] = "hmac"
     vapi_credential_id: str = ""

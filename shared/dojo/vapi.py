@@ -27,6 +27,7 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
+    stop_after_delay,
     wait_random_exponential,
 )
 
@@ -697,7 +698,8 @@ class VapiClient:
     ) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
-            stop=stop_after_attempt(self.settings.vapi_max_retries + 1),
+            stop=stop_after_attempt(self.settings.vapi_max_retries + 1)
+            | stop_after_delay(self.settings.vapi_deadline_seconds),
             wait=wait_random_exponential(multiplier=self.settings.vapi_retry_wait_seconds, max=8),
             reraise=True,
         )

@@ -198,3 +198,22 @@ def test_transcript_normalisation_uses_end_time_minus_time():
 def test_single_line_results():
     assert single_line("a\nb\r\n  c", 100) == "a b c"
     assert len(single_line("x" * 50, 10)) == 10
+
+
+def test_retries_stop_at_the_deadline(mock_http):
+    import httpx
+
+    from dojo.errors import UpstreamError
+    from dojo.vapi import VapiClient
+
+    settings = Settings(
+        vapi_private_key=SecretStr("k"),
+        vapi_max_retries=6,
+        vapi_retry_wait_seconds=0.05,
+        vapi_deadline_seconds=0.1,
+    )
+    route = mock_http.get("https://api.vapi.ai/call/c1").mock(return_value=httpx.Response(500))
+    client = VapiClient(settings)
+    with pytest.raises(UpstreamError):
+        client.get_call("c1")
+    assert 2 <= route.call_count < 7
