@@ -1,7 +1,8 @@
 """The subset of Supabase Auth (GoTrue) that supabase-js uses for email + password sign-in.
 
 `dojo dev` answers these on its own origin, so the web app signs in locally with the same client
-code as in production: password and refresh-token grants, the current user, and sign-out. Access
+code as in production: sign-up (confirmed at once, as a project with autoconfirm does), password
+and refresh-token grants, the current user, and sign-out. Access
 tokens come from `accounts.issue_token` (the real custom access token hook fills in company and
 role). Refresh tokens are ES256 tokens of their own audience, so they never pass as access tokens;
 sign-out revokes every refresh token the user holds (GoTrue's default global scope) for the life
@@ -18,7 +19,7 @@ from typing import Any
 import jwt
 import psycopg
 from psycopg.rows import dict_row
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +32,7 @@ PREFIX = "/auth/v1"
 ACCESS_TTL = 3600
 REFRESH_TTL = 30 * 24 * 3600
 REFRESH_AUDIENCE = "dojo-local-refresh"
+MIN_PASSWORD = 6  # GoTrue's default minimum
 
 _signed_out_at: dict[str, float] = {}
 _revoked_lock = threading.Lock()
@@ -51,6 +53,14 @@ class PasswordGrant(BaseModel):
 
     email: str
     password: str
+
+
+class SignUp(BaseModel):
+    """Body of `POST /auth/v1/signup` (`data` becomes the user's metadata)."""
+
+    email: str = Field(min_length=3, max_length=255, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    password: str
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class RefreshGrant(BaseModel):
@@ -139,6 +149,23 @@ def password_grant(body: PasswordGrant) -> dict[str, Any]:
     return _session(row)
 
 
+def sign_up(body: SignUp) -> dict[str, Any]:
+    """Create a confirmed user with a password and sign them in (no company yet)."""
+    if len(body.password) < MIN_PASSWORD:
+        raise AuthError(
+            422, "weak_password", f"Password should be at least {MIN_PASSWORD} characters."
+        )
+    email = body.email.strip().lower()
+    if _user_row(email=email) is not None:
+        raise AuthError(422, "user_already_exists", "User already registered")
+    full_name = str(body.data.get("full_name") or "").strip()[:200] or None
+    with psycopg.connect(_database_url(), autocommit=True) as conn:
+        accounts.ensure_user(conn, email, full_name=full_name, password=body.password)
+    row = _user_row(email=email)
+    assert row is not None
+    return _session(row)
+
+
 def _decode(token: str, audience: str) -> dict[str, Any]:
     public_key = keys.signing_key().public_key()
     return jwt.decode(
@@ -203,6 +230,9 @@ async def _dispatch(request: Request) -> Response:
         else:
             raise AuthError(400, "unsupported_grant_type", f"unsupported grant_type {grant!r}")
         return JSONResponse(result)
+    if path == "/signup" and request.method == "POST":
+        body = SignUp.model_validate(await request.json())
+        return JSONResponse(await run_in_threadpool(sign_up, body))
     if path == "/user" and request.method == "GET":
         return JSONResponse(await run_in_threadpool(current_user, request))
     if path == "/logout" and request.method == "POST":
@@ -212,7 +242,7 @@ async def _dispatch(request: Request) -> Response:
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    """ASGI app for `/auth/v1/token`, `/auth/v1/user` and `/auth/v1/logout`."""
+    """ASGI app for `/auth/v1/signup`, `/token`, `/user` and `/logout`."""
     request = Request(scope, receive)
     try:
         response = await _dispatch(request)

@@ -189,3 +189,21 @@ def test_manager_compares_the_team_drills_into_a_session_and_overrides_its_score
     expect(page.get_by_test_id("overall")).to_contain_text("90")
     expect(page.get_by_test_id("scorecard")).to_contain_text("Boa abertura; revisei a nota.")
     shot(page, "manager-override")
+
+
+def test_a_newcomer_signs_up_creates_a_company_and_manages_it(browser, site, db_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(f"{site}/login/")
+    page.get_by_role("link", name="Não tem conta? Criar conta").click()
+    page.get_by_label("Seu nome").fill("Nina Duarte")
+    page.get_by_label("E-mail").fill("nina@nova.test")
+    page.get_by_label("Senha").fill("nina-senha-1")
+    page.get_by_role("button", name="Criar conta").click()
+    page.get_by_label("Nome da empresa").fill("Nova Vendas Ltda.")
+    shot(page, "newcomer-company")
+    page.get_by_role("button", name="Criar empresa").click()
+    expect(page.get_by_test_id("whoami")).to_contain_text("Administrador(a)")
+    page.get_by_role("link", name="Documentos").click()
+    expect(page.get_by_text("Nenhum documento ainda")).to_be_visible()

@@ -166,3 +166,44 @@ def test_the_gateway_serves_the_web_apps_static_export(api, tmp_path, monkeypatc
     assert "não existe" in missing.text
     assert api.get("/api/v1/nada").json()["error"]["code"] == "not_found"
     assert api.get("/health").json()["status"] == "ok"
+
+
+def test_sign_up_then_create_a_company_and_refresh_into_it(api, db_url):
+    response = api.post(
+        "/auth/v1/signup",
+        json={
+            "email": "Nova@Empresa.com.br",
+            "password": "segredo1",
+            "data": {"full_name": "Nova"},
+        },
+    )
+    assert response.status_code == 200
+    session = response.json()
+    assert session["user"]["email"] == "nova@empresa.com.br"
+    assert session["user"]["user_metadata"] == {"full_name": "Nova"}
+    headers = {"authorization": f"Bearer {session['access_token']}"}
+    assert api.get("/api/v1/auth/me", headers=headers).json()["company"] is None
+    created = api.post("/api/v1/auth/company", headers=headers, json={"name": "Empresa Nova"})
+    assert created.status_code == 201
+    refreshed = api.post(
+        "/auth/v1/token?grant_type=refresh_token", json={"refresh_token": session["refresh_token"]}
+    ).json()
+    me = api.get(
+        "/api/v1/auth/me", headers={"authorization": f"Bearer {refreshed['access_token']}"}
+    ).json()
+    assert me["role"] == "admin"
+    assert me["company"]["name"] == "Empresa Nova"
+    assert sign_in(api, "nova@empresa.com.br", "segredo1").status_code == 200
+
+
+def test_sign_up_refuses_taken_emails_weak_passwords_and_bad_addresses(api, member):
+    taken = api.post("/auth/v1/signup", json={"email": member, "password": "outra-senha"})
+    assert taken.status_code == 422
+    assert taken.json()["error_code"] == "user_already_exists"
+    assert sign_in(api, member, PASSWORD).status_code == 200
+    weak = api.post("/auth/v1/signup", json={"email": "b@acme.com.br", "password": "123"})
+    assert weak.status_code == 422
+    assert weak.json()["error_code"] == "weak_password"
+    bad = api.post("/auth/v1/signup", json={"email": "not-an-email", "password": "segredo1"})
+    assert bad.status_code == 400
+    assert sign_in(api, "b@acme.com.br", "123").status_code == 400

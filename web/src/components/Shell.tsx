@@ -7,6 +7,7 @@ import type { Me, Role } from "@/api/types";
 import { hasRole, useAuth } from "@/lib/auth";
 import { useI18n, type Lang } from "@/lib/i18n";
 import type { Key } from "@/lib/messages";
+import { CreateCompany } from "./CreateCompany";
 import { ErrorBox, Loading } from "./ui";
 
 const SALES_LINKS: { href: string; key: Key }[] = [
@@ -105,8 +106,7 @@ export function Page({ role = "salesperson", children }: { role?: Role; children
   let body: ReactNode;
   if (state.status === "loading" || state.status === "signed-out") body = <Loading />;
   else if (state.status === "error") body = <ErrorBox error={new Error(state.message)} onRetry={() => window.location.reload()} />;
-  else if (state.me.company === null)
-    body = <p className="text-slate-700">{t("auth.noCompany")}</p>;
+  else if (state.me.company === null) body = <CreateCompany />;
   else if (!hasRole(state.me.role, role))
     body = (
       <div role="alert" data-testid="forbidden" className="rounded-md border border-amber-200 bg-amber-50 p-6">

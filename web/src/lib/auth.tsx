@@ -14,6 +14,10 @@ type State =
 interface Auth {
   state: State;
   signIn: (email: string, password: string) => Promise<string | null>;
+  /** Create an account; `confirm` when the project sends a confirmation email first. */
+  signUp: (email: string, password: string, fullName: string) => Promise<{ error: string | null; confirm: boolean }>;
+  /** Get a new token (after joining or creating a company its claims change) and reload. */
+  refresh: () => Promise<void>;
   signOut: () => Promise<void>;
 }
 
@@ -61,12 +65,30 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [load],
   );
 
+  const signUp = useCallback(
+    async (email: string, password: string, fullName: string) => {
+      const { data, error } = await supabase().auth.signUp({ email, password, options: { data: { full_name: fullName } } });
+      if (error) return { error: error.message, confirm: false };
+      if (!data.session) return { error: null, confirm: true };
+      setState({ status: "loading" });
+      await load();
+      return { error: null, confirm: false };
+    },
+    [load],
+  );
+
+  const refresh = useCallback(async () => {
+    await supabase().auth.refreshSession();
+    setState({ status: "loading" });
+    await load();
+  }, [load]);
+
   const signOut = useCallback(async () => {
     await supabase().auth.signOut();
     setState({ status: "signed-out" });
   }, []);
 
-  return <Context.Provider value={{ state, signIn, signOut }}>{children}</Context.Provider>;
+  return <Context.Provider value={{ state, signIn, signUp, refresh, signOut }}>{children}</Context.Provider>;
 }
 
 export function useAuth(): Auth {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { LanguageSwitch } from "@/components/Shell";
@@ -69,6 +70,9 @@ export default function Login() {
           <button type="submit" disabled={busy} className={`${button} w-full`}>
             {busy ? t("login.signingIn") : t("login.submit")}
           </button>
+          <Link href="/signup/" className="block text-center text-sm text-indigo-700 underline">
+            {t("login.noAccount")}
+          </Link>
         </form>
       </div>
     </main>
