@@ -232,6 +232,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--ef-search",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[],
+        help="also measure the largest company at these hnsw.ef_search values, e.g. 100,200,400",
+    )
     args = parser.parse_args()
     base = Path("/tmp/dojo-bench-retrieval")
     pg.destroy(base)
@@ -242,7 +248,27 @@ def main() -> None:
         data = load(url, args.chunks, args.companies, args.seed)
         companies = sorted(data["companies"], key=lambda c: c["rows"])
         smallest, largest = companies[0], companies[-1]
+        sweep = {}
+        with psycopg.connect(url, autocommit=True) as conn:
+            signature = conn.execute(
+                "select 'public.match_documents'::regproc::oid::regprocedure::text"
+            ).fetchone()[0]  # type: ignore[index]
+        for ef in args.ef_search:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"alter function {signature} set hnsw.ef_search = {int(ef)}")
+            sweep[str(ef)] = measure(url, largest, args.queries, args.seed + 1)
+        with psycopg.connect(url, autocommit=True) as conn:  # back to the migration's value
+            conn.execute(f"alter function {signature} set hnsw.ef_search = 400")
         result = {
+            "ef_search_sweep_largest": {
+                ef: {
+                    "recall_at_10": r["recall_at_10"],
+                    "min_recall_at_10": r["min_recall_at_10"],
+                    "vector_p50_ms": r["vector_search"]["p50_ms"],
+                    "hybrid_p95_ms": r["hybrid_search"]["p95_ms"],
+                }
+                for ef, r in sweep.items()
+            },
             "benchmark": "retrieval",
             "chunks": args.chunks,
             "companies": args.companies,

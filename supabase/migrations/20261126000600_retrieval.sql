@@ -40,7 +40,7 @@ set plan_cache_mode = 'force_custom_plan'
 -- every vector from TOAST (10x slower), which the cost model underrates with a raised ef_search
 set enable_sort = off
 set hnsw.iterative_scan = 'relaxed_order'
-set hnsw.ef_search = 100
+set hnsw.ef_search = 400
 as $$
 #variable_conflict use_variable
 declare
