@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dojo.db import Connection
+from dojo.observability import tokens
 
 # USD per 1M tokens (input, output), published list prices; unknown models record no cost.
 _TOKEN_PRICES: dict[str, tuple[float, float]] = {
@@ -50,7 +51,12 @@ class Usage:
 def record(
     conn: Connection, company_id: uuid.UUID, usage: Usage, ref_id: uuid.UUID | None = None
 ) -> None:
-    """Record one call's usage for a company (works in tenant and service transactions)."""
+    """Record one call's usage for a company (works in tenant and service transactions).
+
+    The tokens also go out as metrics (`InputTokens` / `OutputTokens` by kind), counted when the
+    call was made: they were spent even if the surrounding transaction rolls back.
+    """
+    tokens(usage.input_tokens, usage.output_tokens, dimensions={"kind": usage.kind})
     conn.execute(
         "select private.record_usage(%s, %s, %s, %s, %s, %s::integer, %s::integer,"
         " %s::integer, %s::numeric, %s::numeric, %s)",

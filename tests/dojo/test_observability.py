@@ -136,3 +136,21 @@ def test_scheduled_invocations_have_metrics_but_no_request_context(capfd):
     }
     blobs = _emf(_json_lines(capfd.readouterr().out))
     assert any(b.get("DocumentsFailed") == [2.0] for b in blobs)
+
+
+def test_recorded_usage_emits_token_metrics_by_kind(db_url, make_user, capsys):
+    from dojo.db import service_transaction
+    from dojo.usage import Usage, record
+
+    user = make_user("Acme", "admin")
+    capsys.readouterr()
+    with service_transaction() as conn:
+        record(conn, user.company_id, Usage("llm", "openai", "gpt-4o", "grading", 900, 150))
+        record(conn, user.company_id, Usage("embeddings", "openai", "m", "ingest", 300, inputs=2))
+    blobs = _emf(_json_lines(capsys.readouterr().out))
+    llm = [b for b in blobs if b.get("kind") == "llm"]
+    assert [b["InputTokens"] for b in llm if "InputTokens" in b] == [[900.0]]
+    assert [b["OutputTokens"] for b in llm if "OutputTokens" in b] == [[150.0]]
+    embeddings = [b for b in blobs if b.get("kind") == "embeddings"]
+    assert [b["InputTokens"] for b in embeddings] == [[300.0]]
+    assert embeddings[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service", "kind"]]
