@@ -237,7 +237,7 @@ def package(
 
     from dojo_local import package as packaging
 
-    for built in packaging.build_all(Path(out), flow or list(packaging.FLOWS)):
+    for built in packaging.build_all(Path(out), flow or None):
         console.print(
             f"{built.flow:<11} {built.zipped_bytes / 2**20:6.1f} MiB zipped  "
             f"{built.unzipped_bytes / 2**20:6.1f} MiB unzipped  {built.files} files  {built.path}"

@@ -188,8 +188,9 @@ def build(flow: str, out: Path, layer: Layer | None = None) -> Package:
     return Package(flow, str(target), target.stat().st_size, unzipped, files, distributions)
 
 
-def build_all(out: Path, flows: Iterable[str] = FLOWS) -> list[Package]:
-    """Build every function's zip (one staged layer) and write `out/manifest.json`."""
+def build_all(out: Path, flows: Iterable[str] | None = None) -> list[Package]:
+    """Build each function's zip (all five by default; one staged layer) and the manifest."""
+    flows = FLOWS if flows is None else flows
     out.mkdir(parents=True, exist_ok=True)
     layer = stage_layer(out / ".layer")
     try:
