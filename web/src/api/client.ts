@@ -70,14 +70,33 @@ export function buildUrl(
   return `${API_URL}${filled}${qs ? `?${qs}` : ""}`;
 }
 
+interface ErrorBody {
+  error?: { code?: string; message?: string; request_id?: string; details?: unknown };
+}
+
+/** The API's message, with the fields a validation error names (e.g. "email: not a valid email"). */
+function describe(body: ErrorBody | null, fallback: string): string {
+  const error = body?.error;
+  const message = error?.message ?? fallback;
+  if (!Array.isArray(error?.details)) return message;
+  const fields = (error.details as { loc?: unknown[]; msg?: string }[])
+    .map((d) => `${String(d.loc?.[d.loc.length - 1] ?? "")}: ${d.msg ?? ""}`)
+    .join("; ");
+  return fields ? `${message} (${fields})` : message;
+}
+
+function errorOf(status: number, body: ErrorBody | null, fallback: string): ApiError {
+  return new ApiError(status, body?.error?.code ?? "error", describe(body, fallback), body?.error?.request_id ?? "");
+}
+
 async function toError(response: Response): Promise<ApiError> {
+  let body: ErrorBody | null = null;
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; request_id?: string } };
-    const error = body.error ?? {};
-    return new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText, error.request_id ?? "");
+    body = (await response.json()) as ErrorBody;
   } catch {
-    return new ApiError(response.status, "error", response.statusText || `HTTP ${response.status}`);
+    body = null;
   }
+  return errorOf(response.status, body, response.statusText || `HTTP ${response.status}`);
 }
 
 async function call<T>(method: Method, template: string, options: {
@@ -157,8 +176,7 @@ export async function uploadWithProgress<T>(
         onProgress(1);
         resolve(body as T);
       } else {
-        const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-        reject(new ApiError(xhr.status, error?.code ?? "error", error?.message ?? `HTTP ${xhr.status}`));
+        reject(errorOf(xhr.status, body as ErrorBody | null, `HTTP ${xhr.status}`));
       }
     };
     xhr.send(form);

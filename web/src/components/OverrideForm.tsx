@@ -35,6 +35,22 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
     }
   }
 
+  async function regrade() {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const next = await api.post<"/api/v1/feedback/sessions/{session_id}/regrade", Feedback>("/api/v1/feedback/sessions/{session_id}/regrade", {
+        path: { session_id: feedback.session_id },
+      });
+      onSaved(next);
+      setMessage({ ok: true, text: t("override.regraded") });
+    } catch (error) {
+      setMessage({ ok: false, text: errorMessage(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
   function submit(event: FormEvent) {
     event.preventDefault();
     // The override pins every category's score as shown in the form; the model's stay beside it.
@@ -89,6 +105,9 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
               {t("override.clear")}
             </button>
           )}
+          <button type="button" className={buttonSecondary} disabled={busy} onClick={() => void regrade()}>
+            {t("override.regrade")}
+          </button>
         </div>
       </form>
     </Card>

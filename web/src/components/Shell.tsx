@@ -19,6 +19,7 @@ const MANAGER_LINKS: { href: string; key: Key }[] = [
   { href: "/manager/team/", key: "nav.team" },
   { href: "/manager/documents/", key: "nav.documents" },
   { href: "/manager/personas/", key: "nav.personas" },
+  { href: "/manager/members/", key: "nav.members" },
 ];
 
 export function LanguageSwitch() {

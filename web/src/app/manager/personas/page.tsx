@@ -30,7 +30,10 @@ function Generate({ onDone }: { onDone: () => void }) {
         : await api.post("/api/v1/personas/generate", { body });
       setMessage({
         ok: true,
-        text: [t("personas.generated", { n: result.personas.length }), result.offline ? t("personas.offlineLabel") : "", result.notice ?? ""].filter(Boolean).join(" "),
+        // The offline notice is shown in the reader's language; a model's notice as it comes.
+        text: [t("personas.generated", { n: result.personas.length }), result.offline ? `${t("personas.offlineLabel")}.` : (result.notice ?? "")]
+          .filter(Boolean)
+          .join(" "),
       });
       onDone();
     } catch (err) {
