@@ -181,18 +181,43 @@ def _pdf(data: bytes, limits: Limits) -> Extracted:
             f"the PDF has {count} pages; the limit is {limits.max_pages}. Split it and upload"
             " the parts"
         )
-    blocks: list[Block] = []
-    heading: str | None = None
-    for number, page in enumerate(reader.pages, start=1):
+    texts: list[str] = []
+    for page in reader.pages:
         try:
-            text = page.extract_text() or ""
+            texts.append(page.extract_text() or "")
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ExtractionError(damaged) from exc
-        for paragraph in _paragraphs(text):
+    running = _running_lines(texts)
+    blocks: list[Block] = []
+    heading: str | None = None
+    for number, text in enumerate(texts, start=1):
+        kept = "\n".join(line for line in text.split("\n") if _shape(line) not in running)
+        for paragraph in _paragraphs(kept):
             if _looks_like_heading(paragraph):
                 heading = paragraph
             blocks.append(Block(paragraph, number, heading))
     return Extracted("pdf", "application/pdf", blocks, count)
+
+
+def _shape(line: str) -> str:
+    """A line with digits masked, so "Página 3 de 9" and "Página 4 de 9" look alike."""
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def _running_lines(pages: list[str]) -> set[str]:
+    """Headers and footers: short first/last lines that repeat on most pages (3 pages or more).
+
+    They would otherwise become a chunk per page and the "nearest heading" of every paragraph.
+    """
+    if len(pages) < 3:
+        return set()
+    seen: dict[str, int] = {}
+    for text in pages:
+        lines = [line for line in text.split("\n") if line.strip()]
+        edges = [line for line in lines[:2] + lines[-2:] if len(line.strip()) <= 70]
+        for shape in {_shape(line) for line in edges}:
+            seen[shape] = seen.get(shape, 0) + 1
+    return {shape for shape, n in seen.items() if n > len(pages) / 2}
 
 
 def _decrypts_without_password(reader: object) -> bool:

@@ -138,3 +138,21 @@ def test_latin1_text_is_read(api, make_user, sql, process) -> None:
     process()
     assert document(sql, doc)["status"] == "ready"
     assert "Preço promocional: ação válida" in chunks(sql, doc)[0]["content"]
+
+
+def test_running_headers_and_footers_are_dropped() -> None:
+    from fpdf import FPDF
+
+    from onboarding.extract import extract
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for page in range(4):
+        pdf.add_page()
+        pdf.cell(0, 8, "Nuvem Fiscal - material confidencial", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, f"Assunto {page}. {SALES_TEXT}", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, f"Página {page + 1} de 4", new_x="LMARGIN", new_y="NEXT")
+    text = " ".join(b.text for b in extract(bytes(pdf.output()), "kit.pdf").blocks)
+    assert "confidencial" not in text
+    assert "Página" not in text
+    assert text.count("R$ 349") == 4
