@@ -276,3 +276,22 @@ def test_lost_hook_is_finished_by_the_sweeper(api, make_user, sql) -> None:
     _age(sql, doc, 600)
     assert sweeper.sweep()["ready"] == 1
     assert document(sql, doc)["status"] == "ready"
+
+
+def test_announced_upload_that_never_arrives_expires(api, make_user, sql, settings_env) -> None:
+    settings_env(upload_url_seconds=60)
+    manager = make_user("Nuvem", "manager")
+    signed = api.post(
+        "/api/v1/onboarding/upload-url",
+        headers=manager.headers,
+        json={"filename": "grande.pdf", "bytes": 1000},
+    ).json()
+    doc = signed["document_id"]
+    assert sweeper.sweep()["expired_uploads"] == 0
+    sql.execute(
+        "update public.documents set created_at = now() - interval '1 hour' where id = %s", (doc,)
+    )
+    assert sweeper.sweep()["expired_uploads"] == 1
+    row = document(sql, doc)
+    assert row["status"] == "failed"
+    assert "never completed" in row["error"]
