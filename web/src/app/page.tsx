@@ -14,7 +14,7 @@ export default function Home() {
     if (state.status === "ready") router.replace(hasRole(state.me.role, "manager") ? "/manager/team/" : "/practice/");
   }, [state, router]);
   return (
-    <main className="mx-auto max-w-6xl px-4 py-6">
+    <main className="mx-auto max-w-7xl px-4 py-6">
       <Loading />
     </main>
   );

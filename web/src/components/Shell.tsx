@@ -48,7 +48,7 @@ function Nav({ me }: { me: Me }) {
   const links = hasRole(me.role, "manager") ? [...MANAGER_LINKS, ...SALES_LINKS] : SALES_LINKS;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">
         <Link href="/" className="text-lg font-bold text-indigo-700">
           Sales AI Dojo
         </Link>
@@ -64,7 +64,7 @@ function Nav({ me }: { me: Me }) {
         <nav
           id="main-nav"
           aria-label={t("nav.main")}
-          className={`${open ? "flex" : "hidden"} w-full flex-col gap-1 md:flex md:w-auto md:flex-row md:items-center md:gap-4`}
+          className={`${open ? "flex" : "hidden"} w-full flex-col gap-1 md:flex md:w-auto md:flex-row md:flex-wrap md:items-center md:gap-x-1 md:gap-y-1`}
         >
           {links.map((link) => {
             const current = pathname === link.href || pathname === link.href.slice(0, -1);
@@ -81,7 +81,7 @@ function Nav({ me }: { me: Me }) {
             );
           })}
           <LanguageSwitch />
-          <span className="text-sm text-slate-500" data-testid="whoami">
+          <span className="px-2 text-sm text-slate-500" data-testid="whoami">
             {me.full_name ?? me.email} · {me.role ? t(`role.${me.role}`) : ""}
           </span>
           <button type="button" onClick={() => void signOut()} className="text-left text-sm text-slate-700 underline">
@@ -125,7 +125,7 @@ export function Page({ role = "salesperson", children }: { role?: Role; children
         {t("nav.skip")}
       </a>
       {state.status === "ready" && <Nav me={state.me} />}
-      <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {body}
       </main>
     </>
