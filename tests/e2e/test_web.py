@@ -65,6 +65,14 @@ def test_manager_uploads_a_document_searches_it_and_generates_personas(sign_in, 
     expect(page.get_by_test_id("persona-item")).to_have_count(4)
     shot(page, "manager-personas")
 
+    second = page.get_by_test_id("persona-item").first
+    second.get_by_role("button", name="Editar").click()
+    second.get_by_label("Nome").fill("Joana Teixeira")
+    second.get_by_label("Dificuldade").select_option("hard")
+    second.get_by_role("button", name="Salvar").click()
+    edited = page.get_by_test_id("persona-item").filter(has_text="Joana Teixeira")
+    expect(edited).to_contain_text("Difícil")
+
 
 def test_salesperson_runs_a_text_session_to_the_end_and_sees_the_scorecard(
     sign_in, people, api_as, tmp_path
@@ -105,6 +113,9 @@ def test_salesperson_runs_a_text_session_to_the_end_and_sees_the_scorecard(
     expect(page.get_by_test_id("overall")).to_contain_text(re.compile(r"\d+"))
     expect(page.get_by_test_id("scorecard")).to_contain_text("Descoberta")
     shot(page, "salesperson-scorecard")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "salesperson-scorecard-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Histórico").click()
     rows = page.get_by_test_id("session-table").locator("tbody tr")
