@@ -10,13 +10,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
-import httpx2
 import psycopg
 import pytest
 import respx
 from psycopg.types.json import Jsonb
 
 from dojo.settings import get_settings
+from tests.openai_mock import point_llm_at
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPENAI_BASE = "https://api.openai.test/v1"
@@ -99,59 +99,10 @@ def recorded() -> Callable[[str], dict[str, Any]]:
     return load
 
 
-class _ToHttpx(httpx2.BaseTransport):
-    """The OpenAI SDK speaks httpx2; this hands its requests to httpx, where respx mocks them.
-
-    Everything above the transport (the SDK's retries, `retry-after-ms`, timeout mapping,
-    response parsing) stays real; an httpx timeout comes back as an httpx2 timeout.
-    """
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        with httpx.Client() as client:
-            try:
-                response = client.send(
-                    httpx.Request(
-                        request.method,
-                        str(request.url),
-                        headers=list(request.headers.multi_items()),
-                        content=request.read(),
-                    )
-                )
-            except httpx.TimeoutException as exc:
-                raise httpx2.ReadTimeout(str(exc), request=request) from exc
-            except httpx.TransportError as exc:
-                raise httpx2.ConnectError(str(exc), request=request) from exc
-        return httpx2.Response(
-            response.status_code,
-            headers=list(response.headers.multi_items()),
-            content=response.content,
-            request=request,
-        )
-
-
 @pytest.fixture
 def openai_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Settings that select the model grader against a mocked OpenAI-compatible endpoint."""
-    from openai import OpenAI
-
-    from dojo.providers import llm
-
-    def client(api_key: str, base_url: str, timeout: float, max_retries: int) -> OpenAI:
-        return OpenAI(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=httpx2.Client(transport=_ToHttpx()),
-        )
-
-    monkeypatch.setattr(llm, "_client", client)
-    monkeypatch.setenv("DOJO_LLM_PROVIDER", "openai")
-    monkeypatch.setenv("DOJO_OPENAI_API_KEY", "sk-test-grading")
-    monkeypatch.setenv("DOJO_OPENAI_BASE_URL", OPENAI_BASE)
-    monkeypatch.setenv("DOJO_OPENAI_MAX_RETRIES", "1")
-    monkeypatch.setenv("DOJO_OPENAI_TIMEOUT_SECONDS", "2")
-    get_settings.cache_clear()
+    point_llm_at(monkeypatch, OPENAI_BASE, api_key="sk-test-grading", max_retries=1, timeout=2)
     yield
     monkeypatch.undo()
     get_settings.cache_clear()

@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
-import httpx2
 import psycopg
 import pytest
 
 from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
+from tests.openai_mock import point_llm_at
 
 MODEL = "offline-ngram-1536"
 LLM_BASE = "https://llm.test/v1"
@@ -98,59 +98,10 @@ def material(sql: psycopg.Connection[Any]) -> Callable[..., dict[str, list[int]]
     return add
 
 
-class _ToHttpx(httpx2.BaseTransport):
-    """The OpenAI SDK speaks httpx2; this hands its requests to httpx, where respx mocks them.
-
-    Everything above the transport (the SDK's retries, `retry-after-ms`, timeouts mapping,
-    response parsing) stays real; httpx timeouts come back as httpx2 timeouts, as on the wire.
-    """
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        with httpx.Client() as client:
-            try:
-                response = client.send(
-                    httpx.Request(
-                        request.method,
-                        str(request.url),
-                        headers=list(request.headers.multi_items()),
-                        content=request.read(),
-                    )
-                )
-            except httpx.TimeoutException as exc:
-                raise httpx2.ReadTimeout(str(exc), request=request) from exc
-            except httpx.TransportError as exc:
-                raise httpx2.ConnectError(str(exc), request=request) from exc
-        return httpx2.Response(
-            response.status_code,
-            headers=list(response.headers.multi_items()),
-            content=response.content,
-            request=request,
-        )
-
-
 @pytest.fixture
 def openai_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[None]:
     """Point the LLM at a fake OpenAI base URL with a key; no SDK retries unless a test asks."""
-    from openai import OpenAI
-
-    from dojo.providers import llm
-
-    def client(api_key: str, base_url: str, timeout: float, max_retries: int) -> OpenAI:
-        return OpenAI(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=httpx2.Client(transport=_ToHttpx()),
-        )
-
-    monkeypatch.setattr(llm, "_client", client)
-    monkeypatch.setenv("DOJO_LLM_PROVIDER", "openai")
-    monkeypatch.setenv("DOJO_OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("DOJO_OPENAI_BASE_URL", LLM_BASE)
-    monkeypatch.setenv("DOJO_OPENAI_MAX_RETRIES", "0")
-    monkeypatch.setenv("DOJO_OPENAI_TIMEOUT_SECONDS", "5")
-    get_settings.cache_clear()
+    point_llm_at(monkeypatch, LLM_BASE)
     yield
     monkeypatch.undo()
     get_settings.cache_clear()

@@ -7,57 +7,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import httpx2
 import pytest
 
 from dojo.settings import get_settings
 from tests.functions.sessions.data import HIDDEN_FACTS, insert_material, insert_persona
+from tests.openai_mock import point_llm_at
 
 LLM = "https://llm.test/v1"
 
 
-class _ToHttpx(httpx2.BaseTransport):
-    """The OpenAI SDK speaks httpx2; hand its requests to httpx, where respx mocks them."""
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        with httpx.Client() as client:
-            response = client.send(
-                httpx.Request(
-                    request.method,
-                    str(request.url),
-                    headers=list(request.headers.multi_items()),
-                    content=request.read(),
-                )
-            )
-        return httpx2.Response(
-            response.status_code,
-            headers=list(response.headers.multi_items()),
-            content=response.content,
-            request=request,
-        )
-
-
 @pytest.fixture
 def online(api, monkeypatch) -> Iterator[None]:
-    from openai import OpenAI
-
-    from dojo.providers import llm
-
-    def client(api_key: str, base_url: str, timeout: float, max_retries: int) -> OpenAI:
-        return OpenAI(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=httpx2.Client(transport=_ToHttpx()),
-        )
-
-    monkeypatch.setattr(llm, "_client", client)
-    monkeypatch.setenv("DOJO_LLM_PROVIDER", "openai")
-    monkeypatch.setenv("DOJO_OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("DOJO_OPENAI_BASE_URL", LLM)
-    monkeypatch.setenv("DOJO_OPENAI_MAX_RETRIES", "0")
-    get_settings.cache_clear()
+    point_llm_at(monkeypatch, LLM)
     yield
     get_settings.cache_clear()
 
