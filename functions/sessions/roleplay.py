@@ -8,13 +8,14 @@ rounds are bounded; every model call's usage is recorded against the company.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from dojo import usage
 from dojo.db import Connection
-from dojo.errors import UpstreamError
+from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.retrieval import search
 from dojo.settings import get_settings
 from dojo.vapi import TOOL_NAME, single_line
@@ -99,13 +100,20 @@ def online(conn: Connection, talk: Conversation, message: str) -> Reply:
     messages.append({"role": "user", "content": message})
     tools = _tools(talk.persona.locale)
     ending = False
+    deadline = time.monotonic() + settings.session_turn_budget_seconds
     for round_ in range(settings.session_tool_rounds + 1):
         last = round_ == settings.session_tool_rounds
+        remaining = deadline - time.monotonic()
+        if remaining < 1:
+            raise ServiceUnavailable("the persona took too long to answer; send the message again")
+        # no SDK retries inside a turn: a retry would outlive the request; the user resends
         reply = llm.chat(
             messages,
             operation="session.reply",
             tools=None if last else tools,
             max_tokens=settings.session_reply_max_tokens,
+            timeout=remaining,
+            max_retries=0,
         )
         usage.record(conn, talk.company_id, reply.usage, ref_id=talk.session_id)
         if not reply.tool_calls:

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     session_max_seconds: int = Field(default=600, ge=60, le=7200)
     session_tool_rounds: int = Field(default=3, ge=1, le=8)  # knowledge-base lookups per reply
     session_reply_max_tokens: int = Field(default=250, ge=50, le=2000)
+    # a text turn (all its model calls) must answer within API Gateway's 30 s
+    session_turn_budget_seconds: float = Field(default=22.0, ge=2, le=28)
 
     # Vapi: REST calls (private key, server side only), the browser's public key, and how Vapi's
     # server messages authenticate ("hmac" needs a Vapi credential; "bearer" may use headers)

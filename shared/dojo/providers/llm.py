@@ -68,6 +68,13 @@ def client() -> OpenAI:
     )
 
 
+def _for_call(timeout: float | None, max_retries: int | None) -> tuple[OpenAI, dict[str, Any]]:
+    """The client with this call's retry budget, and its per-request timeout argument."""
+    base = client()
+    tuned = base if max_retries is None else base.with_options(max_retries=max_retries)
+    return tuned, ({} if timeout is None else {"timeout": timeout})
+
+
 def _usage(response: Any, model: str, operation: str, started: float) -> Usage:
     used = getattr(response, "usage", None)
     return Usage(
@@ -104,8 +111,14 @@ def structured(
     max_tokens: int | None = None,
     validation_retries: int = 1,
     seed: int | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
 ) -> Structured[T]:
-    """Ask for an answer in `schema` (OpenAI structured outputs) and validate it."""
+    """Ask for an answer in `schema` (OpenAI structured outputs) and validate it.
+
+    `timeout` (seconds per request) and `max_retries` override the configured defaults for
+    callers with a deadline, such as a request path behind API Gateway's 30 s limit.
+    """
     import openai
 
     settings = get_settings()
@@ -114,15 +127,17 @@ def structured(
     last_error: Exception | None = None
     input_tokens = output_tokens = 0
     started = time.monotonic()
+    openai_client, per_request = _for_call(timeout, max_retries)
     for attempt in range(1, validation_retries + 2):
         try:
-            response = client().chat.completions.parse(
+            response = openai_client.chat.completions.parse(
                 model=model,
                 messages=messages,  # type: ignore[arg-type]
                 response_format=schema,
                 temperature=temp,
                 max_completion_tokens=max_tokens,
                 seed=seed,
+                **per_request,
             )
         except (ValidationError, openai.LengthFinishReasonError, ValueError) as exc:
             last_error = exc
@@ -160,18 +175,20 @@ def chat(
     model: str | None = None,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
 ) -> ChatReply:
-    """One chat completion (optionally offering function tools)."""
+    """One chat completion (optionally offering function tools); overrides as in `structured`."""
     import openai
 
     settings = get_settings()
     model = model or settings.llm_model
     started = time.monotonic()
-    kwargs: dict[str, Any] = {}
+    openai_client, kwargs = _for_call(timeout, max_retries)
     if tools:
         kwargs["tools"] = tools
     try:
-        response = client().chat.completions.create(
+        response = openai_client.chat.completions.create(
             model=model,
             messages=messages,  # type: ignore[arg-type]
             temperature=settings.llm_temperature if temperature is None else temperature,

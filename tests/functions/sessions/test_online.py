@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -128,3 +129,29 @@ def test_a_model_failure_stores_nothing(api, sql, session, mock_http):
     ).fetchone()
     assert row["n"] == 1 and row["status"] == "active"
     assert sql.execute("select count(*) as n from public.usage").fetchone()["n"] == 0
+
+
+def test_a_turn_that_outlives_its_budget_is_503_and_stores_nothing(
+    api, sql, session, mock_http, monkeypatch
+):
+    user, sid = session
+    monkeypatch.setenv("DOJO_SESSION_TURN_BUDGET_SECONDS", "2")
+    get_settings.cache_clear()
+    looked_up = httpx.Response(
+        200, json=completion(calls=[("c1", "search_knowledge_base", '{"query": "preço"}')])
+    )
+
+    def slow(request):
+        time.sleep(1.2)
+        return looked_up
+
+    route = mock_http.post(f"{LLM}/chat/completions").mock(side_effect=slow)
+    response = _say(api, user, sid, "Quanto custa?")
+    assert response.status_code == 503
+    assert route.call_count == 1  # no second model call once the budget is spent
+    sent = json.loads(route.calls[0].request.content)
+    assert sent["messages"][-1]["content"] == "Quanto custa?"
+    row = sql.execute(
+        "select jsonb_array_length(transcript) as n from training_sessions"
+    ).fetchone()
+    assert row["n"] == 1
