@@ -29,8 +29,14 @@ def my_progress(
     conn: TenantDB,
     window: Annotated[int, Query(ge=1, le=20)] = reports.MOVING_WINDOW,
 ) -> dict[str, Any]:
-    """The caller's per-category scores over time, moving average and change since last time."""
-    return reports.progress(conn, principal.user_id, window)
+    """The caller's per-category scores over time, moving average, change since last time, and
+    the team's average per category for comparison (an aggregate: nobody's rows are exposed)."""
+    mine = reports.progress(conn, principal.user_id, window)
+    # RLS shows a salesperson only their own feedback; the team average is computed over the
+    # company's rows with a manager's view of the same company and only the averages leave.
+    with tenant_transaction({**principal.claims, "user_role": "manager"}) as team_conn:
+        mine["team_average"] = reports.team(team_conn)["team_average"]
+    return mine
 
 
 @router.get("/team")

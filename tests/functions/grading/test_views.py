@@ -140,6 +140,15 @@ def test_progress_series_moving_average_and_change(api, org):
     assert api.get(f"{BASE}/me/progress?window=0", headers=rep.headers).status_code == 422
 
 
+def test_progress_compares_with_the_team_average_without_exposing_rows(api, org):
+    rep = org["people"]["rep"]
+    progress = api.get(f"{BASE}/me/progress", headers=rep.headers).json()
+    team = api.get(f"{BASE}/team", headers=org["people"]["manager"].headers).json()
+    assert progress["team_average"] == team["team_average"]
+    assert progress["team_average"]["people"] == 2  # Acme only: Globex's session is not counted
+    assert str(org["rep2"]) not in str(progress)  # averages only, no other person's session
+
+
 def test_team_view_averages_per_person_then_team(api, org):
     manager = org["people"]["manager"]
     body = api.get(f"{BASE}/team", headers=manager.headers).json()
