@@ -183,6 +183,14 @@ export interface Series {
   moving_average: number | null;
 }
 
+/** The team's averages (per session, then per person, then over people). */
+export interface TeamAverage {
+  overall: number | null;
+  categories: Record<string, number | null>;
+  metrics: Record<string, number | null>;
+  people: number;
+}
+
 /** What `GET /api/v1/feedback/me/progress` answers. */
 export interface Progress {
   user_id: string;
@@ -190,6 +198,7 @@ export interface Progress {
   window: number;
   overall: Series;
   categories: (Series & { key: string; name: string })[];
+  team_average: TeamAverage;
 }
 
 export interface TeamMember {
@@ -209,11 +218,6 @@ export interface TeamMember {
 export interface Team {
   rubric_version: string;
   categories: { key: string; name: string; weight: number }[];
-  team_average: {
-    overall: number | null;
-    categories: Record<string, number | null>;
-    metrics: Record<string, number | null>;
-    people: number;
-  };
+  team_average: TeamAverage;
   members: TeamMember[];
 }

@@ -1,11 +1,10 @@
 "use client";
 
 import { api } from "@/api/client";
-import type { Me, Progress, Team } from "@/api/types";
+import type { Progress } from "@/api/types";
 import { ProgressChart } from "@/components/ProgressChart";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, Score } from "@/components/ui";
-import { hasRole } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 import { useResource } from "@/lib/useResource";
 
@@ -16,15 +15,14 @@ function Change({ value }: { value: number | null }) {
   return <span className={`tabular-nums ${color}`}>{`${sign}${Math.round(value)}`}</span>;
 }
 
-function ProgressView({ me }: { me: Me }) {
+function ProgressView() {
   const { t } = useI18n();
-  const manager = hasRole(me.role, "manager");
   const data = useResource(async () => {
     const progress = await api.get<"/api/v1/feedback/me/progress", Progress>("/api/v1/feedback/me/progress");
-    const team = manager ? await api.get<"/api/v1/feedback/team", Team>("/api/v1/feedback/team") : null;
-    return { progress, team };
-  }, [manager]);
-  const team = data.data?.team?.team_average.categories;
+    return { progress };
+  }, []);
+  const teamAverage = data.data?.progress.team_average;
+  const team = teamAverage && teamAverage.people > 0 ? teamAverage.categories : undefined;
   return (
     <>
       <PageTitle subtitle={t("progress.subtitle")}>{t("progress.title")}</PageTitle>
@@ -58,7 +56,7 @@ function ProgressView({ me }: { me: Me }) {
                       <td className="py-2 pr-3 text-right"><Score value={row.latest} /></td>
                       <td className="py-2 pr-3 text-right"><Change value={row.change_since_last} /></td>
                       <td className="py-2 pr-3 text-right tabular-nums">{row.moving_average === null ? "—" : Math.round(row.moving_average)}</td>
-                      {team && <td className="py-2 pr-3 text-right"><Score value={row.key === "overall" ? data.data?.team?.team_average.overall : team[row.key]} /></td>}
+                      {team && <td className="py-2 pr-3 text-right"><Score value={row.key === "overall" ? teamAverage?.overall : team[row.key]} /></td>}
                     </tr>
                   ))}
                 </tbody>
@@ -72,5 +70,5 @@ function ProgressView({ me }: { me: Me }) {
 }
 
 export default function ProgressPage() {
-  return <Page>{(me) => <ProgressView me={me} />}</Page>;
+  return <Page>{() => <ProgressView />}</Page>;
 }
