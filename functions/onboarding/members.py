@@ -18,6 +18,7 @@ class CompanyIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     locale: Literal["pt-BR", "en-US"] = "pt-BR"
+    full_name: str | None = Field(default=None, max_length=200)
 
 
 class InviteIn(BaseModel):
@@ -68,9 +69,13 @@ def create_company(conn: Connection, principal: Principal, body: CompanyIn) -> d
         (body.name.strip(), body.locale),
     ).fetchone()
     assert company is not None
+    # the name given at sign-up travels in the token's user_metadata
+    signed_up_as = (principal.claims.get("user_metadata") or {}).get("full_name")
+    full_name = (body.full_name or signed_up_as or "").strip()[:200] or None
     conn.execute(
-        "insert into public.profiles (id, company_id, role, email) values (%s, %s, 'admin', %s)",
-        (principal.user_id, company["id"], principal.email),
+        "insert into public.profiles (id, company_id, role, email, full_name)"
+        " values (%s, %s, 'admin', %s, %s)",
+        (principal.user_id, company["id"], principal.email, full_name),
     )
     return {
         "company": company,

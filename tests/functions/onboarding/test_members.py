@@ -11,16 +11,18 @@ from dojo.settings import get_settings
 from dojo_local import keys
 
 
-def _token_without_company(world, sql, email: str) -> dict[str, str]:
+def _token_without_company(world, sql, email: str, name: str | None = None) -> dict[str, str]:
     user_id = sql.execute(
         "insert into auth.users (email) values (%s) returning id", (email,)
     ).fetchone()["id"]
     claims = keys.base_claims(user_id, email, world.env.issuer)
+    if name:
+        claims["user_metadata"] = {"full_name": name}
     return {"authorization": f"Bearer {keys.sign(claims)}"}
 
 
 def test_new_user_creates_a_company_and_becomes_admin(api, world, sql):
-    headers = _token_without_company(world, sql, "founder@new.test")
+    headers = _token_without_company(world, sql, "founder@new.test", name="Fernanda Alves")
     me = api.get("/api/v1/auth/me", headers=headers).json()
     assert me["company"] is None and me["role"] is None
     created = api.post("/api/v1/auth/company", json={"name": " Nova Ltda "}, headers=headers)
@@ -28,6 +30,8 @@ def test_new_user_creates_a_company_and_becomes_admin(api, world, sql):
     body = created.json()
     assert body["company"]["name"] == "Nova Ltda"
     assert body["role"] == "admin" and body["refresh_required"] is True
+    profile = sql.execute("select role, full_name from profiles").fetchone()
+    assert profile == {"role": "admin", "full_name": "Fernanda Alves"}
     again = api.post("/api/v1/auth/company", json={"name": "Twice"}, headers=headers)
     assert again.status_code == 409
     assert sql.execute("select count(*) as n from companies").fetchone()["n"] == 1
