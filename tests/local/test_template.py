@@ -20,8 +20,7 @@ from dojo_local.paths import FLOWS, FUNCTIONS, REPO, TEMPLATE
 
 # Served by every app but reached through the Function URLs, not the HTTP API.
 UNROUTED = {"/health", "/health/db"}
-HOOK_FLOWS = {"onboarding", "grading"}  # Supabase triggers call these (Function URLs)
-URL_FLOWS = {"onboarding", "grading", "webhooks"}  # + Vapi's server messages
+VAPI_FLOW = "webhooks"  # Vapi's server messages reach it through its Function URL
 HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -126,19 +125,31 @@ def test_timeouts_fit_each_flow():
     assert props["sessions"]["Timeout"] <= 30 and props["webhooks"]["Timeout"] <= 30
 
 
+def _hook_paths() -> dict[str, set[str]]:
+    """The internal hook paths each app serves (database triggers call them via Function URLs)."""
+    apps = load_apps()
+    return {
+        flow: {path for _, path in _walk(app.routes) if path.startswith("/internal/")}  # type: ignore[attr-defined]
+        for flow, app in apps.items()
+    }
+
+
 def test_function_urls_and_schedules():
-    """URLs for what Supabase and Vapi call; a schedule exactly where the handler has a sweeper."""
+    """A Function URL for each hook flow and for Vapi; a schedule exactly where there is a sweeper;
+    every hook flow has a sweeper (pg_net delivers at most once)."""
+    hooks = {flow for flow, paths in _hook_paths().items() if paths}
+    assert {"onboarding", "grading"} <= hooks
     for resource in _functions().values():
         props = resource["Properties"]
         flow = Path(props["CodeUri"]).name
-        assert ("FunctionUrlConfig" in props) == (flow in URL_FLOWS), flow
+        assert ("FunctionUrlConfig" in props) == (flow in hooks | {VAPI_FLOW}), flow
         schedules = [
             e
             for e in (props.get("Events") or {}).values()
             if e["Type"] in ("Schedule", "ScheduleV2")
         ]
         has_sweeper = "sweeper=" in (FUNCTIONS / flow / "handler.py").read_text(encoding="utf-8")
-        assert has_sweeper or flow not in HOOK_FLOWS, f"{flow} needs a sweeper"
+        assert has_sweeper or flow not in hooks, f"{flow} needs a sweeper"
         assert len(schedules) == (1 if has_sweeper else 0), flow
         assert all(e["Type"] == "Schedule" for e in schedules)  # EventBridge: source aws.events
 
@@ -218,10 +229,12 @@ def test_requirements_match_pyproject():
 
 def test_outputs_give_every_url_a_deployer_needs():
     outputs = load_template()["Outputs"]
-    assert {"ApiUrl", "OnboardingHookUrl", "GradingHookUrl", "VapiServerUrl"} <= set(outputs)
-    assert outputs["OnboardingHookUrl"]["Value"]["Sub"].endswith("internal/onboarding/hook")
-    assert outputs["GradingHookUrl"]["Value"]["Sub"].endswith("internal/grading/hook")
+    assert {"ApiUrl", "VapiServerUrl"} <= set(outputs)
     assert outputs["VapiServerUrl"]["Value"]["Sub"].endswith("api/v1/webhooks/vapi")
+    for flow, paths in _hook_paths().items():
+        for path in paths:  # the Vault secret <flow>_hook_url is this output
+            output = outputs[f"{flow.capitalize()}HookUrl"]["Value"]["Sub"]
+            assert output == f"${{{flow.capitalize()}FunctionUrl.FunctionUrl}}{path.lstrip('/')}"
 
 
 @pytest.mark.skipif(not (Path(sys.executable).parent / "cfn-lint").exists(), reason="no cfn-lint")
