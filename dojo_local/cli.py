@@ -128,6 +128,7 @@ def openapi(
 SWEEPERS: list[tuple[str, str]] = [
     ("onboarding", "onboarding.sweeper:sweep"),
     ("grading", "grading.sweeper:sweep"),
+    ("personas", "personas.sweeper:sweep"),
 ]
 
 

@@ -86,6 +86,7 @@ def load_apps(flows: Iterable[str] = FLOWS) -> dict[str, ASGIApp]:
 _HOOK_PATHS = {
     "/internal/onboarding/hook": "onboarding",
     "/internal/grading/hook": "grading",
+    "/internal/personas/hook": "personas",
 }
 
 

@@ -52,6 +52,7 @@ def configure_hooks(url: str, base_url: str, secret: str) -> None:
     values = {
         "onboarding_hook_url": f"{base_url}/internal/onboarding/hook",
         "grading_hook_url": f"{base_url}/internal/grading/hook",
+        "personas_hook_url": f"{base_url}/internal/personas/hook",
         "dojo_hook_secret": secret,
     }
     with psycopg.connect(url, autocommit=True) as conn:

@@ -1,9 +1,13 @@
 """One generation: the sampled context in, a validated persona set out (nothing stored here).
 
-With the OpenAI provider it is one structured-output call (`dojo.providers.llm.structured`, which
-retries a malformed answer once). The answer is then checked in code (`personas.validate`); a set
-that breaks the rules is regenerated once, with the reasons, and a second failure ends the
-request with nothing stored. Without a key the offline generator answers, labelled as such.
+Two paths, chosen by the provider. Offline (the default, no key): the deterministic generator
+answers at once, labelled as such, and the API stores it within the request (201). OpenAI: one
+structured-output call (`dojo.providers.llm.structured`, which retries a malformed answer once)
+that takes 40-60 s for a full set, past API Gateway's 30 s cap, so it never runs in the request:
+the API records a job (202) and the personas hook runs this module from the job
+(`personas.jobs`), with a generous per-call timeout (`DOJO_PERSONAS_TIMEOUT_SECONDS`).
+Either way the answer is checked in code (`personas.validate`); a set that breaks the rules is
+regenerated once, with the reasons, and a second failure ends the generation with nothing stored.
 """
 
 from __future__ import annotations
@@ -115,6 +119,8 @@ def _ask(messages: list[dict[str, str]]) -> llm.Structured[PersonaSet]:
         model=settings.personas_model or settings.llm_model,
         temperature=settings.personas_temperature,
         max_tokens=settings.personas_max_output_tokens,
+        # a job, not a request: the function URL allows far more than API Gateway's 30 s
+        timeout=settings.personas_timeout_seconds,
     )
 
 

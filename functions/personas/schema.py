@@ -247,3 +247,34 @@ class GenerationOut(BaseModel):
     attempts: int
     archived: int
     personas: list[PersonaOut]
+
+
+JobStatus = Literal["pending", "running", "done", "failed"]
+
+
+class GenerationAccepted(BaseModel):
+    """The answer when a generation runs as a job (real model): where to follow it."""
+
+    generation_id: uuid.UUID
+    status: JobStatus
+    status_url: str
+
+
+class GenerationJobOut(BaseModel):
+    """A generation job and, once done, its result with the personas it stored."""
+
+    generation_id: uuid.UUID
+    kind: Literal["generate", "regenerate"]
+    status: JobStatus
+    status_url: str
+    request: dict[str, Any]
+    error: str | None
+    error_code: str | None
+    error_details: dict[str, Any] | None
+    attempts: int
+    persona_count: int | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: GenerationOut | None

@@ -69,9 +69,13 @@ def insert_generation(
     locale: str,
     generator: str,
     replace: bool,
+    generation_id: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, list[dict[str, Any]], int]:
-    """Store a generation (and, when replacing, archive every other active persona)."""
-    generation_id = uuid.uuid4()
+    """Store a generation (and, when replacing, archive every other active persona).
+
+    `generation_id` is the job's id when a job runs it; a request run mints a new one.
+    """
+    generation_id = generation_id or uuid.uuid4()
     archived = 0
     if replace:
         archived = conn.execute(
@@ -168,3 +172,22 @@ def set_status(
         (status, persona_id, status),
     ).fetchone()
     return row if row is not None else get(conn, persona_id)
+
+
+def get_job(conn: Connection, generation_id: uuid.UUID) -> dict[str, Any] | None:
+    """A generation job the caller may see (managers of its company), or None."""
+    return conn.execute(
+        "select id, kind, status, request, error, error_code, error_details, attempts,"
+        " persona_count, result, created_at, updated_at, started_at, finished_at"
+        " from public.persona_generations where id = %s",
+        (generation_id,),
+    ).fetchone()
+
+
+def generation_personas(conn: Connection, generation_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The personas one generation stored, as they are now (edited or archived since)."""
+    return conn.execute(
+        f"select {_COLUMNS} from public.personas where generation_id = %s"
+        " order by difficulty, name",
+        (generation_id,),
+    ).fetchall()

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     personas_temperature: float = Field(default=0.9, ge=0, le=2)
     personas_context_tokens: int = Field(default=6000, ge=500, le=60_000)
     personas_max_output_tokens: int = Field(default=12_000, ge=1000, le=32_000)
+    # seconds per model call when a generation job runs (the function URL has no 30 s cap)
+    personas_timeout_seconds: float = Field(default=120.0, gt=0, le=600)
     # ElevenLabs voice ids as "id:f" / "id:m" (female/male), comma separated; the defaults are
     # ElevenLabs' premade multilingual voices (they speak pt-BR with the multilingual models)
     persona_voices: str = (

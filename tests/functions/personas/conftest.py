@@ -15,6 +15,7 @@ import pytest
 
 from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
+from dojo_local import dispatcher
 from tests.openai_mock import point_llm_at
 
 MODEL = "offline-ngram-1536"
@@ -200,3 +201,17 @@ def completion(content: str | dict[str, Any], status: int = 200) -> httpx.Respon
             "usage": {"prompt_tokens": 3000, "completion_tokens": 2500, "total_tokens": 5500},
         },
     )
+
+
+def run_job(
+    api: Any, db_url: str, user: Any, kind: str = "generate", body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Ask for a generation with the real-model path (202), deliver its hook, return the job."""
+    response = api.post(f"/api/v1/personas/{kind}", headers=user.headers, json=body)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["status"] == "pending"
+    assert dispatcher.drain(db_url) == 1
+    job = api.get(accepted["status_url"], headers=user.headers)
+    assert job.status_code == 200, job.text
+    return dict(job.json())

@@ -1,4 +1,8 @@
-"""Generation through the OpenAI provider, with OpenAI mocked by respx in its documented shape."""
+"""Generation through the OpenAI provider, with OpenAI mocked by respx in its documented shape.
+
+With a real model the API answers 202 and a job runs the generation when its hook is delivered
+(`run_job` delivers it over HTTP); the job then reports the set, or why nothing was stored.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,8 @@ import json
 import httpx
 import pytest
 
-from .conftest import LLM_BASE, completion, context_ids, persona, valid_set
+from .conftest import LLM_BASE, completion, context_ids, persona, run_job, valid_set
 
-BASE = "/api/v1/personas"
 CHAT = f"{LLM_BASE}/chat/completions"
 
 
@@ -34,7 +37,7 @@ def _usage(sql, company_id):
     ).fetchall()
 
 
-def test_valid_response_is_stored(api, openai_env, mock_http, company, sql):
+def test_valid_response_is_stored(api, db_url, openai_env, mock_http, company, sql):
     manager, _ = company
     seen: list[dict] = []
 
@@ -43,9 +46,9 @@ def test_valid_response_is_stored(api, openai_env, mock_http, company, sql):
         return completion(valid_set(context_ids(request)))
 
     route = mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers, json={"count": 6})
-    assert response.status_code == 201, response.text
-    body = response.json()
+    job = run_job(api, db_url, manager, body={"count": 6})
+    assert job["status"] == "done", job
+    body = job["result"]
     assert route.call_count == 1
     assert body["generator"] == "openai" and body["offline"] is False and body["notice"] is None
     assert body["model"] == "gpt-4o-2024-08-06"
@@ -61,10 +64,12 @@ def test_valid_response_is_stored(api, openai_env, mock_http, company, sql):
     assert [(u["provider"], u["input_tokens"], u["output_tokens"]) for u in usage] == [
         ("openai", 3000, 2500)
     ]
-    assert str(usage[0]["ref_id"]) == body["generation_id"]
+    assert str(usage[0]["ref_id"]) == body["generation_id"] == job["generation_id"]
 
 
-def test_model_and_temperature_are_configurable(api, openai_env, mock_http, company, monkeypatch):
+def test_model_and_temperature_are_configurable(
+    api, db_url, openai_env, mock_http, company, monkeypatch
+):
     from dojo.settings import get_settings
 
     monkeypatch.setenv("DOJO_PERSONAS_MODEL", "gpt-4.1-mini")
@@ -78,7 +83,7 @@ def test_model_and_temperature_are_configurable(api, openai_env, mock_http, comp
         return completion(valid_set(context_ids(request)))
 
     mock_http.post(CHAT).mock(side_effect=answer)
-    assert api.post(f"{BASE}/generate", headers=manager.headers).status_code == 201
+    assert run_job(api, db_url, manager)["status"] == "done"
     assert (bodies[0]["model"], bodies[0]["temperature"]) == ("gpt-4.1-mini", 0.4)
 
 
@@ -87,18 +92,19 @@ def test_model_and_temperature_are_configurable(api, openai_env, mock_http, comp
     ["this is not json", json.dumps({"personas": [{"name": "Só o nome"}]})],
     ids=["invalid-json", "schema-mismatch"],
 )
-def test_malformed_twice_fails_cleanly(api, openai_env, mock_http, company, sql, bad):
+def test_malformed_twice_fails_cleanly(api, db_url, openai_env, mock_http, company, sql, bad):
     manager, _ = company
     route = mock_http.post(CHAT).mock(return_value=completion(bad))
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 502
-    assert response.json()["error"]["code"] == "llm_output_invalid"
-    assert "nothing was saved" in response.json()["error"]["message"]
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "failed"
+    assert job["error_code"] == "llm_output_invalid"
+    assert "nothing was saved" in job["error"]
+    assert job["result"] is None
     assert route.call_count == 2, "one retry, then give up"
     assert _stored(sql, manager.company_id) == 0
 
 
-def test_malformed_then_valid_is_stored(api, openai_env, mock_http, company, sql):
+def test_malformed_then_valid_is_stored(api, db_url, openai_env, mock_http, company, sql):
     manager, _ = company
     answers = iter(["{not json", None])
 
@@ -107,15 +113,15 @@ def test_malformed_then_valid_is_stored(api, openai_env, mock_http, company, sql
         return completion(bad if bad else valid_set(context_ids(request)))
 
     route = mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "done", job
     assert route.call_count == 2
-    assert response.json()["attempts"] == 2
+    assert job["result"]["attempts"] == 2
     assert _stored(sql, manager.company_id) == 6
 
 
 def test_rule_breaking_set_is_regenerated_once_with_reasons(
-    api, openai_env, mock_http, company, sql
+    api, db_url, openai_env, mock_http, company, sql
 ):
     manager, _ = company
     bodies: list[dict] = []
@@ -130,17 +136,19 @@ def test_rule_breaking_set_is_regenerated_once_with_reasons(
         return completion(answer_set)
 
     route = mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "done", job
     assert route.call_count == 2
     feedback = bodies[1]["messages"][-1]["content"]
     assert "names must be distinct" in feedback and "difficulty mix" in feedback
-    assert len({p["name"] for p in response.json()["personas"]}) == 6
+    assert len({p["name"] for p in job["result"]["personas"]}) == 6
     # both calls are on the bill
     assert len(_usage(sql, manager.company_id)) == 2
 
 
-def test_rule_breaking_twice_fails_with_nothing_stored(api, openai_env, mock_http, company, sql):
+def test_rule_breaking_twice_fails_with_nothing_stored(
+    api, db_url, openai_env, mock_http, company, sql
+):
     manager, _ = company
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -149,18 +157,19 @@ def test_rule_breaking_twice_fails_with_nothing_stored(api, openai_env, mock_htt
         return completion(answer_set)
 
     route = mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 502
-    error = response.json()["error"]
-    assert error["code"] == "llm_output_invalid"
-    assert any("expected exactly 6" in r for r in error["details"]["reasons"])
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "failed"
+    assert job["error_code"] == "llm_output_invalid"
+    assert any("expected exactly 6" in r for r in job["error_details"]["reasons"])
     assert route.call_count == 2
     assert _stored(sql, manager.company_id) == 0
     usage = _usage(sql, manager.company_id)
     assert len(usage) == 2 and all(u["ref_id"] is None for u in usage)
 
 
-def test_foreign_chunk_citations_are_dropped(api, openai_env, mock_http, make_user, material, sql):
+def test_foreign_chunk_citations_are_dropped(
+    api, db_url, openai_env, mock_http, make_user, material, sql
+):
     manager = make_user("Acme", "manager")
     rival = make_user("Rival", "manager")
     material(manager.company_id)
@@ -175,10 +184,10 @@ def test_foreign_chunk_citations_are_dropped(api, openai_env, mock_http, make_us
         return completion(answer_set)
 
     route = mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "done", job
     assert route.call_count == 1
-    assert response.json()["dropped_objections"] == 12
+    assert job["result"]["dropped_objections"] == 12
     cited = sql.execute(
         "select o from public.personas p, jsonb_array_elements(p.objections) o"
         " where p.company_id = %s",
@@ -196,7 +205,7 @@ def test_foreign_chunk_citations_are_dropped(api, openai_env, mock_http, make_us
 
 
 def test_persona_left_without_grounded_objection_triggers_regeneration(
-    api, openai_env, mock_http, company, sql
+    api, db_url, openai_env, mock_http, company, sql
 ):
     manager, _ = company
     calls = []
@@ -212,13 +221,13 @@ def test_persona_left_without_grounded_objection_triggers_regeneration(
         return completion(answer_set)
 
     mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "done", job
     assert len(calls) == 2
     assert _stored(sql, manager.company_id) == 6
 
 
-def test_rate_limited_then_success(api, openai_env, mock_http, company, sql, monkeypatch):
+def test_rate_limited_then_success(api, db_url, openai_env, mock_http, company, sql, monkeypatch):
     from dojo.settings import get_settings
 
     monkeypatch.setenv("DOJO_OPENAI_MAX_RETRIES", "2")
@@ -236,40 +245,42 @@ def test_rate_limited_then_success(api, openai_env, mock_http, company, sql, mon
         return limited if len(calls) == 1 else completion(valid_set(context_ids(request)))
 
     mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "done", job
     assert len(calls) == 2
     assert _stored(sql, manager.company_id) == 6
 
 
-def test_rate_limited_throughout_is_503(api, openai_env, mock_http, company, sql):
+def test_rate_limited_throughout_fails_the_job(api, db_url, openai_env, mock_http, company, sql):
     manager, _ = company
     mock_http.post(CHAT).mock(
         return_value=httpx.Response(429, headers={"retry-after-ms": "1"}, json={"error": {}})
     )
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 503
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "failed" and job["error"]
     assert _stored(sql, manager.company_id) == 0
 
 
-def test_timeout_is_503_and_nothing_stored(api, openai_env, mock_http, company, sql):
+def test_timeout_fails_the_job_and_nothing_is_stored(
+    api, db_url, openai_env, mock_http, company, sql
+):
     manager, _ = company
     route = mock_http.post(CHAT).mock(side_effect=httpx.TimeoutException("read timed out"))
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 503
-    assert "did not answer in time" in response.json()["error"]["message"]
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "failed"
+    assert "did not answer in time" in job["error"]
     assert route.call_count == 1
     assert _stored(sql, manager.company_id) == 0
     assert _usage(sql, manager.company_id) == []
 
 
-def test_regenerate_failure_keeps_the_active_set(api, openai_env, mock_http, company, sql):
+def test_regenerate_failure_keeps_the_active_set(api, db_url, openai_env, mock_http, company, sql):
     manager, _ = company
     route = mock_http.post(CHAT)
     route.mock(side_effect=lambda request: completion(valid_set(context_ids(request))))
-    assert api.post(f"{BASE}/generate", headers=manager.headers).status_code == 201
+    assert run_job(api, db_url, manager)["status"] == "done"
     route.mock(side_effect=httpx.TimeoutException("read timed out"))
-    assert api.post(f"{BASE}/regenerate", headers=manager.headers).status_code == 503
+    assert run_job(api, db_url, manager, "regenerate")["status"] == "failed"
     active = sql.execute(
         "select count(*) as n from public.personas where company_id = %s and status = 'active'",
         (manager.company_id,),
@@ -277,7 +288,9 @@ def test_regenerate_failure_keeps_the_active_set(api, openai_env, mock_http, com
     assert active == 6
 
 
-def test_regeneration_timeout_still_bills_the_first_call(api, openai_env, mock_http, company, sql):
+def test_regeneration_timeout_still_bills_the_first_call(
+    api, db_url, openai_env, mock_http, company, sql
+):
     manager, _ = company
     calls = []
 
@@ -290,8 +303,8 @@ def test_regeneration_timeout_still_bills_the_first_call(api, openai_env, mock_h
         return completion(answer_set)
 
     mock_http.post(CHAT).mock(side_effect=answer)
-    response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 503
+    job = run_job(api, db_url, manager)
+    assert job["status"] == "failed"
     assert len(calls) == 2
     assert _stored(sql, manager.company_id) == 0
     assert [u["input_tokens"] for u in _usage(sql, manager.company_id)] == [3000]

@@ -1,0 +1,47 @@
+"""The personas sweeper (a schedule in production, `dojo sweep` locally).
+
+pg_net delivers a job's hook at most once and a worker can die mid-generation, so the hook alone
+cannot be trusted to finish every job. The sweeper fails the jobs that ran out of attempts (with
+a reason the manager reads), dispatches the hook again for jobs left pending (a lost delivery)
+or running past the stale timeout (a dead worker), and runs a job itself when the hook is not
+configured, within a time budget (one generation can take a minute).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from dojo.db import service_transaction
+from dojo.observability import logger
+from personas import jobs
+
+PENDING_SECONDS = 120  # a delivered hook claims its job within seconds
+
+
+def sweep(
+    *,
+    pending_seconds: int = PENDING_SECONDS,
+    stale_seconds: int = jobs.STALE_SECONDS,
+    limit: int = 20,
+    budget_seconds: float = 30.0,
+) -> dict[str, Any]:
+    """Finish what the hooks did not; returns counts per outcome."""
+    started = time.monotonic()
+    with service_transaction() as conn:
+        rows = conn.execute(
+            "select * from private.sweep_persona_generations(%s, %s, %s, %s)",
+            (pending_seconds, stale_seconds, jobs.MAX_ATTEMPTS, limit),
+        ).fetchall()
+    counts: dict[str, int] = {"failed": 0, "redispatched": 0, "done": 0, "skipped": 0}
+    for row in rows:
+        counts[row["outcome"]] += 1
+        if row["outcome"] != "redispatched" or row["dispatched"]:
+            continue
+        if time.monotonic() - started > budget_seconds:
+            continue  # the next run takes it; a Lambda must not time out mid-generation
+        outcome = jobs.process(row["id"], row["company_id"])
+        counts[outcome.status] += 1
+    summary = {"sweeper": "personas", "found": len(rows), **counts}
+    logger.info("personas sweep", extra=summary)
+    return summary
