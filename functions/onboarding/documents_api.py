@@ -22,12 +22,13 @@ from dojo.db import Connection, TenantDB, service_transaction, tenant_transactio
 from dojo.errors import AppError, BadRequest, Conflict, NotFound, PayloadTooLarge
 from dojo.settings import get_settings
 from onboarding import storage
+from onboarding.messages import company_locale, text
 
 router = APIRouter(prefix="/api/v1/onboarding", tags=["onboarding"])
 
 MAX_FILES_PER_UPLOAD = 20
 _COLUMNS = (
-    "id, filename, mime, bytes, sha256, status, error, retryable, pages, chunk_count,"
+    "id, filename, mime, bytes, sha256, status, error, error_code, retryable, pages, chunk_count,"
     " embeddings_created, progress, attempts, uploaded_by, created_at, updated_at, processed_at"
 )
 
@@ -41,7 +42,10 @@ class DocumentOut(BaseModel):
     bytes: int | None
     sha256: str | None
     status: str
-    error: str | None
+    error: str | None = Field(description="why it failed, in the company's language")
+    error_code: str | None = Field(
+        description="a stable reason code (empty_file, encrypted_pdf, scanned_pdf, ...)"
+    )
     retryable: bool
     pages: int | None
     chunk_count: int
@@ -111,18 +115,23 @@ def clean_filename(name: str | None) -> str:
     return (base or "document")[:255]
 
 
-def _too_large(max_bytes: int) -> PayloadTooLarge:
+def _locale(company_id: uuid.UUID | None) -> str:
+    """The company's locale, for an answer given before (or outside) a tenant transaction."""
+    with service_transaction() as conn:
+        return company_locale(conn, company_id)
+
+
+def _too_large(max_bytes: int, locale: str) -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"the file is over the {max_bytes // (1024 * 1024)} MB limit: split it or compress"
-        " its images and upload again",
-        details={"max_bytes": max_bytes},
+        text("file_too_large", locale, max_mb=max_bytes // (1024 * 1024)),
+        details={"max_bytes": max_bytes, "reason": "file_too_large"},
     )
 
 
-def _read_limited(upload: UploadFile, max_bytes: int) -> bytes:
+def _read_limited(upload: UploadFile, max_bytes: int, principal: Principal) -> bytes:
     data = upload.file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _too_large(max_bytes)
+        raise _too_large(max_bytes, _locale(principal.company_id))
     return data
 
 
@@ -144,12 +153,17 @@ def upload_documents(principal: Manager, files: Annotated[list[UploadFile], File
     """Upload one or more files (multipart field `files`); each is processed in the background."""
     max_bytes = get_settings().max_upload_bytes
     if len(files) > MAX_FILES_PER_UPLOAD:
-        raise BadRequest(f"upload at most {MAX_FILES_PER_UPLOAD} files at a time")
+        raise BadRequest(
+            text("too_many_files", _locale(principal.company_id), max_files=MAX_FILES_PER_UPLOAD),
+            details={"max_files": MAX_FILES_PER_UPLOAD, "reason": "too_many_files"},
+        )
     received = [
-        (clean_filename(f.filename), f.content_type, _read_limited(f, max_bytes)) for f in files
+        (clean_filename(f.filename), f.content_type, _read_limited(f, max_bytes, principal))
+        for f in files
     ]
     placed: list[tuple[uuid.UUID, str, str, str, bytes]] = []
     with tenant_transaction(principal.claims) as conn:
+        locale = company_locale(conn, principal.company_id)
         for filename, content_type, data in received:
             sha = hashlib.sha256(data).hexdigest()
             document_id, path = _new_document(conn, principal, filename, len(data), sha)
@@ -167,14 +181,14 @@ def upload_documents(principal: Manager, files: Annotated[list[UploadFile], File
             with service_transaction() as conn:
                 conn.execute(
                     "update public.documents set status = 'failed', retryable = false,"
-                    " error = 'the file could not be stored; upload it again' where id = %s",
-                    (document_id,),
+                    " error = %s, error_code = 'store_failed' where id = %s",
+                    (text("store_failed", locale), document_id),
                 )
         out.append(UploadedOut(id=document_id, filename=filename, bytes=len(data), status=status))
     accepted = sum(1 for d in out if d.status == "pending")
     return UploadOut(
         documents=out,
-        message=f"{accepted} of {len(out)} file(s) received; processing has started",
+        message=text("upload_received", locale, accepted=accepted, total=len(out)),
     )
 
 
@@ -183,7 +197,7 @@ def upload_url(principal: Manager, body: UploadUrlIn) -> UploadUrlOut:
     """A signed URL to upload a large file directly to storage (processing starts on arrival)."""
     max_bytes = get_settings().max_upload_bytes
     if body.bytes > max_bytes:
-        raise _too_large(max_bytes)
+        raise _too_large(max_bytes, _locale(principal.company_id))
     filename = clean_filename(body.filename)
     with tenant_transaction(principal.claims) as conn:
         document_id, path = _new_document(conn, principal, filename, body.bytes, None)
@@ -215,7 +229,9 @@ async def local_signed_upload(token: str, request: Request) -> dict[str, Any]:
     async for piece in request.stream():
         data.extend(piece)
         if len(data) > max_bytes:
-            raise _too_large(max_bytes)
+            # the path starts with the company's id (storage.object_path)
+            company = uuid.UUID(path.split("/", 1)[0])
+            raise _too_large(max_bytes, await run_in_threadpool(_locale, company))
     content_type = request.headers.get("content-type", "application/octet-stream")
     await run_in_threadpool(bucket.put, path, bytes(data), content_type)
     return {"path": path, "bytes": len(data)}
@@ -243,8 +259,14 @@ def _document(conn: Connection, document_id: uuid.UUID, lock: bool = False) -> d
         (document_id,),
     ).fetchone()
     if row is None:
-        raise NotFound("document not found")
+        raise NotFound(text("document_not_found", _caller_locale(conn)))
     return row
+
+
+def _caller_locale(conn: Connection) -> str:
+    """The locale of the caller's company, read in their tenant transaction."""
+    found = conn.execute("select private.company_id() as id").fetchone()
+    return company_locale(conn, found["id"] if found else None)
 
 
 @router.get("/documents/{document_id}")
@@ -269,9 +291,14 @@ def reprocess(_: Manager, conn: TenantDB, document_id: uuid.UUID) -> DocumentOut
     """Process the document again (its chunks are replaced in one step when done)."""
     row = _document(conn, document_id, lock=True)
     if row["status"] == "processing":
-        raise Conflict("the document is being processed right now; try again when it finishes")
+        raise Conflict(
+            text("document_busy", _caller_locale(conn)), details={"reason": "document_busy"}
+        )
     if row["storage_object_id"] is None:
-        raise Conflict("the file never finished uploading; upload it again")
+        raise Conflict(
+            text("upload_incomplete", _caller_locale(conn)),
+            details={"reason": "upload_incomplete"},
+        )
     # verified as this company's manager above: dispatching the hook is the pipeline's job
     conn.execute("select set_config('role', 'service_role', true)")
     conn.execute("select private.request_document_processing(%s)", (document_id,))

@@ -1,8 +1,8 @@
 """Text out of an uploaded file: PDF, DOCX, TXT and Markdown, the type decided by the bytes.
 
-Every refusal is an `ExtractionError` whose message a manager can act on ("the PDF is protected
-by a password: remove it and upload again"), never a parser's stack trace. pypdf and python-docx
-are imported on first use, not at cold start.
+Every refusal is an `ExtractionError` with a stable code (`encrypted_pdf`, `scanned_pdf`, ...)
+whose message, in the company's language, tells the manager what to do (see `messages`), never a
+parser's stack trace. pypdf and python-docx are imported on first use, not at cold start.
 """
 
 from __future__ import annotations
@@ -13,27 +13,25 @@ import zipfile
 from dataclasses import dataclass
 from typing import Literal
 
+from onboarding.messages import DocumentProblem
+
 Kind = Literal["pdf", "docx", "text", "markdown"]
 
 _IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"BM", "a BMP image"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
 )
 _MARKDOWN_NAMES = (".md", ".markdown")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 
 
-class ExtractionError(Exception):
-    """The file cannot become text; `message` tells the manager what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ExtractionError(DocumentProblem):
+    """The file cannot become text; `code` says why, `text(locale)` what the manager can do."""
 
 
 @dataclass(frozen=True)
@@ -71,31 +69,23 @@ class Limits:
 def sniff(data: bytes, filename: str) -> Kind:
     """The file's kind from its bytes; the name only tells Markdown from plain text."""
     if not data:
-        raise ExtractionError("the file is empty (0 bytes): upload a file with content")
+        raise ExtractionError("empty_file")
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ExtractionError(
-            "this is an old Office file (.doc/.xls/.ppt): save it as .docx or PDF and upload again"
-        )
+        raise ExtractionError("old_office_file")
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        raise ExtractionError(_unsupported("a WebP image"))
-    for magic, what in _IMAGE_MAGIC:
+        raise ExtractionError("unsupported_type", kind="webp")
+    for magic, kind in _IMAGE_MAGIC:
         if data.startswith(magic):
-            raise ExtractionError(_unsupported(what))
+            raise ExtractionError("unsupported_type", kind=kind)
     if data[:2] == b"\x1f\x8b" or data[:6] == b"7z\xbc\xaf\x27\x1c" or data[:4] == b"Rar!":
-        raise ExtractionError(_unsupported("a compressed archive"))
+        raise ExtractionError("unsupported_type", kind="archive")
     if _looks_binary(data):
-        raise ExtractionError(_unsupported("a binary file"))
+        raise ExtractionError("unsupported_type", kind="binary")
     return "markdown" if filename.lower().endswith(_MARKDOWN_NAMES) else "text"
-
-
-def _unsupported(what: str) -> str:
-    return (
-        f"unsupported file type: this is {what}. Upload PDF, Word (.docx), text or Markdown files"
-    )
 
 
 def _zip_kind(data: bytes) -> Kind:
@@ -103,14 +93,12 @@ def _zip_kind(data: bytes) -> Kind:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise ExtractionError("the file looks like a Word document but is damaged") from exc
+        raise ExtractionError("damaged_docx") from exc
     if "word/document.xml" in names:
         return "docx"
     if "[Content_Types].xml" in names:
-        raise ExtractionError(
-            _unsupported("an Office file other than Word (e.g. Excel or PowerPoint)")
-        )
-    raise ExtractionError(_unsupported("a ZIP archive"))
+        raise ExtractionError("unsupported_type", kind="office_other")
+    raise ExtractionError("unsupported_type", kind="zip")
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -122,7 +110,7 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def extract(data: bytes, filename: str, limits: Limits | None = None) -> Extracted:
-    """The text of `data` in blocks; raises ExtractionError with a manager-readable message."""
+    """The text of `data` in blocks; raises ExtractionError with the reason's code."""
     limits = limits or Limits()
     kind = sniff(data, filename)
     if kind == "pdf":
@@ -134,11 +122,8 @@ def extract(data: bytes, filename: str, limits: Limits | None = None) -> Extract
     result = Extracted(result.kind, result.mime, _clean(result.blocks), result.pages)
     if not any(b.text.strip() for b in result.blocks):
         if kind == "pdf":
-            raise ExtractionError(
-                "no extractable text: the PDF seems to be scanned images. Upload a PDF with"
-                " selectable text (run OCR first) or the original document"
-            )
-        raise ExtractionError("the file has no text to learn from")
+            raise ExtractionError("scanned_pdf")
+        raise ExtractionError("no_text")
     return result
 
 
@@ -158,29 +143,22 @@ def _pdf(data: bytes, limits: Limits) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
-    damaged = "the PDF is damaged or incomplete: export it again and upload the new file"
+    damaged = "damaged_pdf"
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not _decrypts_without_password(reader):
-            raise ExtractionError(
-                "the PDF is protected by a password: remove the protection and upload it again"
-            )
+            raise ExtractionError("encrypted_pdf")
         count = len(reader.pages)
     except ExtractionError:
         raise
     except FileNotDecryptedError as exc:
-        raise ExtractionError(
-            "the PDF is protected by a password: remove the protection and upload it again"
-        ) from exc
+        raise ExtractionError("encrypted_pdf") from exc
     except (PyPdfError, PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ExtractionError(damaged) from exc
     if count == 0:
         raise ExtractionError(damaged)
     if count > limits.max_pages:
-        raise ExtractionError(
-            f"the PDF has {count} pages; the limit is {limits.max_pages}. Split it and upload"
-            " the parts"
-        )
+        raise ExtractionError("too_many_pages", pages=count, max_pages=limits.max_pages)
     texts: list[str] = []
     for page in reader.pages:
         try:
@@ -275,7 +253,7 @@ def _docx(data: bytes, limits: Limits) -> Extracted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    damaged = "the Word document is damaged: open it in Word, save it again and upload it"
+    damaged = "damaged_docx"
     try:
         document = docx.Document(io.BytesIO(data))
         content = list(document.iter_inner_content())
@@ -326,28 +304,23 @@ def _table_rows(table: object) -> list[str]:
 
 def _guard_zip(data: bytes, max_bytes: int) -> None:
     """Refuse archives that inflate past `max_bytes`, counting real bytes (headers can lie)."""
-    bomb = (
-        "the Word document expands to more than"
-        f" {max_bytes // (1024 * 1024)} MB when opened; it was refused as unsafe"
-    )
+    max_mb = max_bytes // (1024 * 1024)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > 5000:
-                raise ExtractionError(bomb)
+                raise ExtractionError("zip_bomb", max_mb=max_mb)
             total = 0
             for member in members:
                 with archive.open(member) as stream:
                     while block := stream.read(1 << 16):
                         total += len(block)
                         if total > max_bytes:
-                            raise ExtractionError(bomb)
+                            raise ExtractionError("zip_bomb", max_mb=max_mb)
     except ExtractionError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise ExtractionError(
-            "the Word document is damaged: open it in Word, save it again and upload it"
-        ) from exc
+        raise ExtractionError("damaged_docx") from exc
 
 
 # --- TXT / Markdown ---------------------------------------------------------------------------

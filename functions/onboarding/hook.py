@@ -51,4 +51,5 @@ def hook(
         "embedded": result.embedded,
         "reused": result.reused,
         "error": result.error,
+        "error_code": result.error_code,
     }

@@ -7,8 +7,9 @@ Guarantees (each has a test):
 - no second bill: a chunk whose text was already embedded with the active model for this company
   reuses that vector, so re-uploading or reprocessing unchanged material makes zero requests;
 - all or nothing: the document's chunks are replaced, and it becomes `ready`, in one transaction;
-- bad files end `failed` with a message a manager can act on; outages end `failed` but
-  `retryable`, and the sweeper finishes them later.
+- bad files end `failed` with a stable `error_code` and, in `error`, a message in the company's
+  language that a manager can act on; outages end `failed` but `retryable`, and the sweeper
+  finishes them later.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dojo.settings import get_settings
 from onboarding import storage
 from onboarding.chunking import Chunk, chunk_blocks
 from onboarding.extract import ExtractionError, Limits, extract
+from onboarding.messages import DocumentProblem, Locale, company_locale, text
 
 Outcome = Literal["ready", "failed", "retry", "skipped"]
 
@@ -46,6 +48,7 @@ class Result:
     reused: int = 0
     requests: int = 0
     error: str | None = None
+    error_code: str | None = None
     seconds: float = 0.0
 
 
@@ -56,6 +59,7 @@ class _Claim:
     storage_path: str
     filename: str
     attempts: int
+    locale: Locale
 
 
 class _Superseded(Exception):
@@ -68,10 +72,11 @@ def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
         row = conn.execute(
             "select * from private.claim_document(%s, %s, %s)", (document_id, company_id, stale)
         ).fetchone()
+        locale = company_locale(conn, company_id)
     if row is None:
         return None
     return _Claim(
-        row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"]
+        row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"], locale
     )
 
 
@@ -171,20 +176,28 @@ def _replace_chunks(
         )
 
 
-def _fail(claim: _Claim, message: str, *, retryable: bool) -> None:
-    settings = get_settings()
-    if retryable and claim.attempts >= settings.max_processing_attempts:
-        message = f"{message} (gave up after {claim.attempts} attempts; reprocess to try again)"
+class _Passing(DocumentProblem):
+    """An outage or a crash, not the file's fault: worth retrying."""
+
+
+def _fail(claim: _Claim, problem: DocumentProblem) -> str:
+    """Record the failure in the company's language; returns the message stored."""
+    message = problem.text(claim.locale)
+    retryable = isinstance(problem, _Passing)
+    if retryable and claim.attempts >= get_settings().max_processing_attempts:
+        message = text("gave_up", claim.locale, message=message, attempts=claim.attempts)
         retryable = False
     elif retryable:
-        message = f"{message}; it will be retried automatically"
+        message = text("will_retry", claim.locale, message=message)
     _update(
         claim,
         status="failed",
         error=message,
+        error_code=problem.code,
         retryable=retryable,
         processed_at=None,
     )
+    return message
 
 
 def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
@@ -199,10 +212,13 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
         try:
             data = storage.get_storage().get(claim.storage_path)
         except storage.ObjectMissing as exc:
-            raise ExtractionError("the file is missing from storage; upload it again") from exc
+            raise ExtractionError("file_missing") from exc
+        except ServiceUnavailable as exc:
+            _log_cause(claim, exc)
+            raise _Passing("storage_unavailable") from exc
         if len(data) > settings.max_upload_bytes:
             raise ExtractionError(
-                f"the file is over the {settings.max_upload_bytes // (1024 * 1024)} MB limit"
+                "file_too_large", max_mb=settings.max_upload_bytes // (1024 * 1024)
             )
         sha = hashlib.sha256(data).hexdigest()
         _update(claim, sha256=sha, bytes=len(data), progress=0.05)
@@ -213,7 +229,13 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
         )
         chunks = chunk_blocks(extracted.blocks, settings.chunk_size, settings.chunk_overlap)
         _update(claim, pages=extracted.pages, mime=extracted.mime, progress=0.2)
-        vectors, stats = _embed(claim, chunks, model)
+        try:
+            vectors, stats = _embed(claim, chunks, model)
+        except AppError as exc:
+            _log_cause(claim, exc)
+            if isinstance(exc, ServiceUnavailable):
+                raise _Passing("embeddings_unavailable") from exc
+            raise DocumentProblem("embeddings_failed") from exc
         _replace_chunks(
             claim,
             chunks,
@@ -232,26 +254,17 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
     except _Superseded:
         logger.info("document taken over by another worker", extra={"document_id": str(claim.id)})
         return Result(claim.id, "skipped", seconds=time.monotonic() - started)
-    except ExtractionError as exc:
-        _fail_quietly(claim, exc.message, retryable=False)
-        metrics.add_metric(name="DocumentsFailed", unit="Count", value=1)
-        return Result(claim.id, "failed", error=exc.message, seconds=time.monotonic() - started)
-    except (ServiceUnavailable, AppError) as exc:
-        transient = isinstance(exc, ServiceUnavailable)
-        _fail_quietly(claim, exc.message, retryable=transient)
-        return Result(
-            claim.id,
-            "retry" if transient else "failed",
-            error=exc.message,
-            seconds=time.monotonic() - started,
-        )
+    except DocumentProblem as exc:
+        return _failed(claim, exc, started)
+    except ServiceUnavailable as exc:
+        # the database went away mid-run: passing, like any outage
+        _log_cause(claim, exc)
+        return _failed(claim, _Passing("unexpected_error"), started)
     except Exception:
         # a bug or an unexpected database error: the transaction rolled back, the previous
         # chunks stand; say so plainly and let the sweeper try again a bounded number of times
         logger.exception("document processing crashed", extra={"document_id": str(claim.id)})
-        message = "processing stopped on an unexpected error"
-        _fail_quietly(claim, message, retryable=True)
-        return Result(claim.id, "retry", error=message, seconds=time.monotonic() - started)
+        return _failed(claim, _Passing("unexpected_error"), started)
     metrics.add_metric(name="DocumentsReady", unit="Count", value=1)
     metrics.add_metric(name="EmbeddingsCreated", unit="Count", value=stats.embedded)
     return Result(
@@ -265,12 +278,37 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
     )
 
 
-def _fail_quietly(claim: _Claim, message: str, *, retryable: bool) -> None:
+def _log_cause(claim: _Claim, exc: AppError) -> None:
+    """The technical cause stays in the logs; the manager reads the catalog's words."""
+    logger.warning(
+        "document processing interrupted",
+        extra={"document_id": str(claim.id), "code": exc.code, "error": exc.message},
+    )
+
+
+def _failed(claim: _Claim, problem: DocumentProblem, started: float) -> Result:
+    """Record `problem` (if the document is still ours) and say what happened."""
+    message = _fail_quietly(claim, problem)
+    passing = isinstance(problem, _Passing)
+    if not passing:
+        metrics.add_metric(name="DocumentsFailed", unit="Count", value=1)
+    return Result(
+        claim.id,
+        "retry" if passing else "failed",
+        error=message,
+        error_code=problem.code,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _fail_quietly(claim: _Claim, problem: DocumentProblem) -> str:
+    """`_fail`, tolerating a takeover or a database outage; returns the message."""
     try:
-        _fail(claim, message, retryable=retryable)
+        return _fail(claim, problem)
     except _Superseded:
         logger.info("failure not recorded: document taken over", extra={"id": str(claim.id)})
     except ServiceUnavailable:
         # the database itself is down: the row stays `processing` and the sweeper
         # re-claims it once it is stale
         logger.warning("could not record the failure", extra={"document_id": str(claim.id)})
+    return problem.text(claim.locale)

@@ -1,4 +1,5 @@
-"""Bad files end `failed` with a message a manager understands; nothing else is touched."""
+"""Bad files end `failed` with a stable code and a message in the company's language that a
+manager understands; nothing else is touched."""
 
 from __future__ import annotations
 
@@ -59,24 +60,45 @@ def _docx_bomb() -> bytes:
     return _zip(members)
 
 
-CASES: list[tuple[str, str, Callable[[], bytes], str]] = [
-    ("zero-bytes", "vazio.pdf", lambda: b"", "empty (0 bytes)"),
-    ("empty-text", "notas.txt", lambda: b"  \n\n \t \n", "no text"),
-    ("image", "foto.png", lambda: PNG, "PNG image"),
-    ("zip", "material.zip", lambda: _zip({"a.txt": b"ola"}), "ZIP archive"),
-    ("renamed-to-pdf", "proposta.pdf", lambda: JPEG, "JPEG image"),
-    ("corrupt-pdf", "quebrado.pdf", lambda: b"%PDF-1.4\n" + os.urandom(3000), "damaged"),
-    ("password-pdf", "sigiloso.pdf", _encrypted_pdf, "protected by a password"),
-    ("scanned-pdf", "digitalizado.pdf", _scanned_pdf, "no extractable text"),
-    ("corrupt-docx", "faq.docx", _corrupt_docx, "Word document is damaged"),
-    ("docx-zip-bomb", "bomba.docx", _docx_bomb, "refused as unsafe"),
-    ("over-page-limit", "longo.pdf", lambda: make_pdf(["um", "dois", "tres"]), "3 pages"),
+# (id, file name, bytes, error_code, what the pt-BR message must say)
+CASES: list[tuple[str, str, Callable[[], bytes], str, str]] = [
+    ("zero-bytes", "vazio.pdf", lambda: b"", "empty_file", "O arquivo está vazio (0 bytes)"),
+    ("empty-text", "notas.txt", lambda: b"  \n\n \t \n", "no_text", "não tem texto"),
+    ("image", "foto.png", lambda: PNG, "unsupported_type", "é uma imagem PNG"),
+    (
+        "zip",
+        "material.zip",
+        lambda: _zip({"a.txt": b"ola"}),
+        "unsupported_type",
+        "é um arquivo ZIP",
+    ),
+    ("renamed-to-pdf", "proposta.pdf", lambda: JPEG, "unsupported_type", "é uma imagem JPEG"),
+    (
+        "corrupt-pdf",
+        "quebrado.pdf",
+        lambda: b"%PDF-1.4\n" + os.urandom(3000),
+        "damaged_pdf",
+        "O PDF está danificado",
+    ),
+    ("password-pdf", "sigiloso.pdf", _encrypted_pdf, "encrypted_pdf", "protegido por senha"),
+    ("scanned-pdf", "digitalizado.pdf", _scanned_pdf, "scanned_pdf", "imagens digitalizadas"),
+    ("corrupt-docx", "faq.docx", _corrupt_docx, "damaged_docx", "documento Word está danificado"),
+    ("docx-zip-bomb", "bomba.docx", _docx_bomb, "zip_bomb", "recusado por segurança"),
+    (
+        "over-page-limit",
+        "longo.pdf",
+        lambda: make_pdf(["um", "dois", "tres"]),
+        "too_many_pages",
+        "O PDF tem 3 páginas e o limite é 2",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "filename", "build", "message"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "filename", "build", "code", "message"), CASES, ids=[c[0] for c in CASES]
+)
 def test_bad_file_fails_cleanly(
-    api, make_user, sql, process, settings_env, name, filename, build, message
+    api, make_user, sql, process, settings_env, name, filename, build, code, message
 ) -> None:
     settings_env(max_pages=2, max_unzipped_bytes=2 * 1024 * 1024)
     manager = make_user("Nuvem", "manager")
@@ -91,6 +113,7 @@ def test_bad_file_fails_cleanly(
     row = document(sql, bad)
     assert row["status"] == "failed"
     assert message in row["error"]
+    assert row["error_code"] == code
     assert not row["retryable"]
     assert chunks(sql, bad) == []
     assert chunks(sql, good) == before
@@ -98,6 +121,63 @@ def test_bad_file_fails_cleanly(
     shown = api.get(f"/api/v1/onboarding/documents/{bad}", headers=manager.headers).json()
     assert shown["status"] == "failed"
     assert message in shown["error"]
+    assert shown["error_code"] == code
+    listed = api.get("/api/v1/onboarding/documents", headers=manager.headers).json()
+    assert {d["id"]: d["error_code"] for d in listed}[bad] == code
+
+
+def test_english_company_reads_english_and_a_retry_clears_the_code(
+    api, make_user, sql, process, settings_env
+) -> None:
+    settings_env(max_pages=2)
+    manager = make_user("Cloudy", "manager")
+    sql.execute("update public.companies set locale = 'en-US' where id = %s", (manager.company_id,))
+    [bad] = upload(api, manager.headers, [("long.pdf", make_pdf(["one", "two", "three"]))])
+    process()
+    row = document(sql, bad)
+    assert row["error_code"] == "too_many_pages"
+    assert row["error"] == "the PDF has 3 pages; the limit is 2. Split it and upload the parts"
+
+    settings_env(max_pages=10)
+    response = api.post(f"/api/v1/onboarding/documents/{bad}/reprocess", headers=manager.headers)
+    assert response.status_code == 202
+    assert response.json()["error"] is None
+    assert response.json()["error_code"] is None
+    process()
+    row = document(sql, bad)
+    assert row["status"] == "ready"
+    assert row["error"] is None
+    assert row["error_code"] is None
+
+
+def test_upload_errors_speak_the_callers_language(api, make_user, sql, settings_env) -> None:
+    settings_env(max_upload_bytes=1024 * 1024)
+    big = [("files", ("grande.txt", b"a" * (1024 * 1024 + 1), "text/plain"))]
+    brazilian = make_user("Nuvem", "manager")
+    american = make_user("Cloudy", "manager")
+    sql.execute(
+        "update public.companies set locale = 'en-US' where id = %s", (american.company_id,)
+    )
+    pt = api.post("/api/v1/onboarding/upload-documents", headers=brazilian.headers, files=big)
+    en = api.post("/api/v1/onboarding/upload-documents", headers=american.headers, files=big)
+    assert pt.status_code == en.status_code == 413
+    assert pt.json()["error"]["message"].startswith("O arquivo passa do limite de 1 MB")
+    assert en.json()["error"]["message"].startswith("the file is over the 1 MB limit")
+    assert pt.json()["error"]["details"]["reason"] == "file_too_large"
+
+    ok = api.post(
+        "/api/v1/onboarding/upload-documents",
+        headers=brazilian.headers,
+        files=[("files", ("a.txt", SALES_TEXT.encode(), "text/plain"))],
+    )
+    assert ok.json()["message"] == "1 de 1 arquivo(s) recebido(s); o processamento começou."
+    missing = "/api/v1/onboarding/documents/00000000-0000-0000-0000-000000000000"
+    assert api.get(missing, headers=brazilian.headers).json()["error"]["message"] == (
+        "Documento não encontrado."
+    )
+    assert api.get(missing, headers=american.headers).json()["error"]["message"] == (
+        "document not found"
+    )
 
 
 def test_over_size_limit_is_413_and_stores_nothing(api, make_user, sql, settings_env) -> None:

@@ -38,7 +38,7 @@ def test_ingest_then_sweep(tmp_path: Path) -> None:
         assert result.returncode == 1, result.stdout + result.stderr  # one file failed
         assert "planos.pdf" in result.stdout
         assert "ready" in result.stdout
-        assert "the file is empty" in result.stdout
+        assert "O arquivo está vazio (0 bytes)" in result.stdout
         assert (base / "storage" / "documents").is_dir()
         swept = _dojo(base, "sweep")
         assert swept.returncode == 0, swept.stderr

@@ -134,7 +134,11 @@ def test_outage_mid_document_is_retryable_and_the_sweeper_finishes(
     row = document(sql, doc)
     assert row["status"] == "failed"
     assert row["retryable"]
-    assert "retried automatically" in row["error"]
+    assert row["error_code"] == "embeddings_unavailable"
+    assert row["error"] == (
+        "O serviço que indexa o conteúdo está indisponível no momento."
+        " Vamos tentar de novo automaticamente."
+    )
     assert chunks(sql, doc) == []
     assert chunks(sql, good) == good_chunks
 
@@ -160,7 +164,8 @@ def test_the_sweeper_gives_up_after_max_attempts(api, make_user, sql, process, o
     row = document(sql, doc)
     assert row["status"] == "failed"
     assert not row["retryable"]
-    assert "gave up after 5 attempts" in row["error"]
+    assert row["error_code"] == "embeddings_unavailable"
+    assert "Desistimos após 5 tentativas" in row["error"]
 
 
 def test_same_hook_twice_gives_one_set_of_chunks(api, make_user, sql, world) -> None:
@@ -294,4 +299,5 @@ def test_announced_upload_that_never_arrives_expires(api, make_user, sql, settin
     assert sweeper.sweep()["expired_uploads"] == 1
     row = document(sql, doc)
     assert row["status"] == "failed"
-    assert "never completed" in row["error"]
+    assert row["error_code"] == "upload_abandoned"
+    assert row["error"] == "O envio do arquivo não foi concluído: envie-o de novo."
