@@ -137,7 +137,8 @@ export interface paths {
         };
         /**
          * My Progress
-         * @description The caller's per-category scores over time, moving average and change since last time.
+         * @description The caller's per-category scores over time, moving average, change since last time, and
+         *     the team's average per category for comparison (an aggregate: nobody's rows are exposed).
          */
         get: operations["my_progress_api_v1_feedback_me_progress_get"];
         put?: never;
@@ -388,8 +389,30 @@ export interface paths {
         /**
          * Generate Personas
          * @description Generate 5-10 new personas from the company's documents and add them to the active ones.
+         *
+         *     201 with the personas (offline), or 202 with a job to poll (real model).
          */
         post: operations["generate_personas_api_v1_personas_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personas/generations/{generation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Generation
+         * @description A generation job: pending, running, done (with its personas) or failed (with why).
+         */
+        get: operations["get_generation_api_v1_personas_generations__generation_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -408,6 +431,8 @@ export interface paths {
         /**
          * Regenerate Personas
          * @description Generate a new set and archive every active persona, in one step (all or nothing).
+         *
+         *     201 with the personas (offline), or 202 with a job to poll (real model).
          */
         post: operations["regenerate_personas_api_v1_personas_regenerate_post"];
         delete?: never;
@@ -626,6 +651,8 @@ export interface components {
          * @description A new company.
          */
         CompanyIn: {
+            /** Full Name */
+            full_name?: string | null;
             /**
              * Locale
              * @default pt-BR
@@ -689,8 +716,16 @@ export interface components {
             created_at: unknown;
             /** Embeddings Created */
             embeddings_created: number;
-            /** Error */
+            /**
+             * Error
+             * @description why it failed, in the company's language
+             */
             error: string | null;
+            /**
+             * Error Code
+             * @description a stable reason code (empty_file, encrypted_pdf, scanned_pdf, ...)
+             */
+            error_code: string | null;
             /** Filename */
             filename: string;
             /**
@@ -727,6 +762,78 @@ export interface components {
             difficulty?: components["schemas"]["DifficultyMix"] | null;
             /** Focus */
             focus?: string | null;
+        };
+        /**
+         * GenerationAccepted
+         * @description The answer when a generation runs as a job (real model): where to follow it.
+         */
+        GenerationAccepted: {
+            /**
+             * Generation Id
+             * Format: uuid
+             */
+            generation_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+            /** Status Url */
+            status_url: string;
+        };
+        /**
+         * GenerationJobOut
+         * @description A generation job and, once done, its result with the personas it stored.
+         */
+        GenerationJobOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details: {
+                [key: string]: unknown;
+            } | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Generation Id
+             * Format: uuid
+             */
+            generation_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "generate" | "regenerate";
+            /** Persona Count */
+            persona_count: number | null;
+            /** Request */
+            request: {
+                [key: string]: unknown;
+            };
+            result: components["schemas"]["GenerationOut"] | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "done" | "failed";
+            /** Status Url */
+            status_url: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /**
          * GenerationOut
@@ -2125,6 +2232,46 @@ export interface operations {
                     "application/json": components["schemas"]["GenerationOut"];
                 };
             };
+            /** @description generation running as a job (real model) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationAccepted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_generation_api_v1_personas_generations__generation_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                generation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationJobOut"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2156,6 +2303,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GenerationOut"];
+                };
+            };
+            /** @description generation running as a job (real model) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerationAccepted"];
                 };
             };
             /** @description Validation Error */
