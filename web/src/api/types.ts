@@ -37,6 +37,8 @@ export interface KnowledgeStatus {
 
 export type Persona = components["schemas"]["PersonaOut"];
 export type Generation = components["schemas"]["GenerationOut"];
+export type GenerationAccepted = components["schemas"]["GenerationAccepted"];
+export type GenerationJob = components["schemas"]["GenerationJobOut"];
 export type Difficulty = Persona["difficulty"];
 
 export type SessionStatus = "created" | "active" | "ended" | "failed";

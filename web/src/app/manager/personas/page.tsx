@@ -1,8 +1,8 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Difficulty, Persona } from "@/api/types";
+import type { Difficulty, Generation, GenerationAccepted, GenerationJob, Persona } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Badge, Card, Empty, ErrorBox, Loading, PageTitle, button, buttonDanger, buttonSecondary, input, label, useErrorMessage } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
@@ -10,13 +10,36 @@ import { useResource } from "@/lib/useResource";
 
 const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
+const POLL_MS = 2000;
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("aborted", "AbortError"));
+    });
+  });
+
+/** With a real model the API answers 202 and a job to follow: poll it until it finishes. */
+async function finished(accepted: GenerationAccepted, signal: AbortSignal, onJob: (job: GenerationJob) => void): Promise<GenerationJob> {
+  for (;;) {
+    await sleep(POLL_MS, signal);
+    const job = await api.get("/api/v1/personas/generations/{generation_id}", { path: { generation_id: accepted.generation_id }, signal });
+    onJob(job);
+    if (job.status === "done" || job.status === "failed") return job;
+  }
+}
+
 function Generate({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
   const [count, setCount] = useState(6);
   const [focus, setFocus] = useState("");
   const [busy, setBusy] = useState(false);
+  const [job, setJob] = useState<GenerationJob | GenerationAccepted | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const polling = useRef<AbortController | null>(null);
+  useEffect(() => () => polling.current?.abort(), []);
 
   async function run(event: FormEvent, replace: boolean) {
     event.preventDefault();
@@ -25,9 +48,24 @@ function Generate({ onDone }: { onDone: () => void }) {
     setMessage(null);
     try {
       const body = { count, focus: focus.trim() || null };
-      const result = replace
-        ? await api.post("/api/v1/personas/regenerate", { body })
-        : await api.post("/api/v1/personas/generate", { body });
+      // 201: the set itself (offline); 202: a job to follow (real model, about a minute).
+      const answer = replace
+        ? await api.post<"/api/v1/personas/regenerate", Generation | GenerationAccepted>("/api/v1/personas/regenerate", { body })
+        : await api.post<"/api/v1/personas/generate", Generation | GenerationAccepted>("/api/v1/personas/generate", { body });
+      let result: Generation;
+      if ("status_url" in answer) {
+        setJob(answer);
+        polling.current = new AbortController();
+        const done = await finished(answer, polling.current.signal, setJob);
+        setJob(null);
+        if (done.status === "failed" || !done.result) {
+          setMessage({ ok: false, text: t("personas.jobFailed", { reason: done.error ?? "—" }) });
+          return;
+        }
+        result = done.result;
+      } else {
+        result = answer;
+      }
       setMessage({
         ok: true,
         // The offline notice is shown in the reader's language; a model's notice as it comes.
@@ -37,6 +75,8 @@ function Generate({ onDone }: { onDone: () => void }) {
       });
       onDone();
     } catch (err) {
+      if (err instanceof DOMException && err.name === "AbortError") return; // the page was left
+      setJob(null);
       setMessage({ ok: false, text: errorMessage(err) });
     } finally {
       setBusy(false);
@@ -66,6 +106,11 @@ function Generate({ onDone }: { onDone: () => void }) {
             {t("personas.regenerate")}
           </button>
         </div>
+        {job && (
+          <p role="status" aria-live="polite" className="text-sm text-slate-700 sm:col-span-2" data-testid="persona-job">
+            {t("personas.jobRunning")}
+          </p>
+        )}
         {message && (
           <p role={message.ok ? "status" : "alert"} className={`text-sm sm:col-span-2 ${message.ok ? "text-green-700" : "text-red-700"}`}>
             {message.text}
