@@ -13,6 +13,7 @@ from dojo.db import TenantDB, tenant_transaction
 from dojo.errors import Conflict, NotFound
 from grading import override, reports
 from grading.grade import grade_session
+from grading.messages import caller_locale, text
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 
@@ -58,13 +59,14 @@ def regrade(principal: Manager, session_id: uuid.UUID) -> dict[str, Any]:
             "select status, company_id from public.training_sessions where id = %s",
             (session_id,),
         ).fetchone()
+        locale = caller_locale(conn)
     if session is None:
-        raise NotFound("no such session")
+        raise NotFound(text("session_not_found", locale))
     outcome = grade_session(session_id, session["company_id"], regrade=True)
     if outcome.status == "not_ended":
-        raise Conflict("the session has not ended yet")
+        raise Conflict(text("session_not_ended", locale))
     if outcome.status == "in_progress":
-        raise Conflict("this session is being graded right now; try again shortly")
+        raise Conflict(text("grading_in_progress", locale))
     with tenant_transaction(principal.claims) as conn:
         return reports.session_feedback(conn, session_id)
 

@@ -120,7 +120,16 @@ TEXT = {
         "rec_closing": "Feche cada conversa com um resumo e um próximo passo com data e hora.",
         "rec_rapport": "Cumprimente, apresente-se e use o nome do cliente; mantenha o tom cordial "
         "mesmo sob pressão.",
-        "just": "Pontos observados: {points}.",
+        "just_rapport": "Cumprimento: {greeting}. Apresentação: {intro}. "
+        "Uso do nome do cliente: {name}.",
+        "just_discovery": "Perguntas abertas: {open}; perguntas fechadas: {closed}.",
+        "just_talk": "Você falou {pct}% do tempo.",
+        "just_objections": "Objeções do cliente: {count}; nota de cada resposta: {scores}.",
+        "just_closing": "Próximo passo concreto: {next_step}. Com data: {dated}. "
+        "Resumo da conversa: {summary}.",
+        "yes": "sim",
+        "no": "não",
+        "someone": "(nome do cliente)",
     },
     "en-US": {
         "greeting": "Opened with a greeting and an introduction.",
@@ -153,7 +162,16 @@ TEXT = {
         "rec_closing": "End every conversation with a summary and a next step with day and time.",
         "rec_rapport": "Greet, introduce yourself and use the customer's name; stay courteous "
         "under pressure.",
-        "just": "Observed: {points}.",
+        "just_rapport": "Greeting: {greeting}. Introduction: {intro}. "
+        "Used the customer's name: {name}.",
+        "just_discovery": "Open questions: {open}; closed questions: {closed}.",
+        "just_talk": "You talked {pct}% of the time.",
+        "just_objections": "Customer objections: {count}; score of each reply: {scores}.",
+        "just_closing": "Concrete next step: {next_step}. Dated: {dated}. "
+        "Summary of the conversation: {summary}.",
+        "yes": "yes",
+        "no": "no",
+        "someone": "(customer's name)",
     },
 }
 
@@ -175,11 +193,26 @@ class _Finding:
     weight: float = 1.0
 
 
+Point = tuple[str, dict[str, Any]]  # a TEXT key and its values: what was observed, as a fact
+
+
 @dataclass
 class _Category:
     score: float
-    points: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
     findings: list[_Finding] = field(default_factory=list)
+
+
+def _observed(text: dict[str, str], points: list[Point]) -> str:
+    """The observed facts in words (the justification when no finding speaks for itself)."""
+    sentences = []
+    for key, values in points:
+        shown = {
+            name: (text["yes"] if value else text["no"]) if isinstance(value, bool) else value
+            for name, value in values.items()
+        }
+        sentences.append(text[key].format(**shown))
+    return " ".join(sentences)
 
 
 def _sentence_with(turn: Turn, cue: re.Pattern[str]) -> str | None:
@@ -262,7 +295,9 @@ def _rapport(call: _Call) -> _Category:
         cat.findings.append(_Finding(True, "empathy", empathic[0].turn, empathic[0].quote, 0.7))
     if not call.rude():
         cat.score += 10
-    cat.points = [f"greeting={bool(greet)}", f"intro={bool(intro)}", f"name={bool(named)}"]
+    cat.points = [
+        ("just_rapport", {"greeting": bool(greet), "intro": bool(intro), "name": bool(named)})
+    ]
     return cat
 
 
@@ -298,7 +333,9 @@ def _discovery(call: _Call) -> _Category:
         cat.findings.append(
             _Finding(False, "monologue", longest.index, _longest_sentence(longest), 1.1)
         )
-    cat.points = [f"open={opened}", f"closed={closed}", f"talk_ratio={ratio}"]
+    cat.points = [("just_discovery", {"open": opened, "closed": closed})]
+    if ratio is not None:
+        cat.points.append(("just_talk", {"pct": round(ratio * 100)}))
     return cat
 
 
@@ -307,7 +344,7 @@ def _objections(call: _Call) -> _Category:
         t for t in call.turns if t.speaker == "persona" and OBJECTION.search(fold(t.text))
     ]
     if not objections:
-        return _Category(60.0, ["objections=0"], [])
+        return _Category(60.0, [("no_objection", {})], [])
     results: list[float] = []
     cat = _Category(0.0)
     for objection in objections:
@@ -349,10 +386,8 @@ def _objections(call: _Call) -> _Category:
                 _Finding(False, "objection_bad", reply[0].index, _first_sentence(reply[0]), 1.2)
             )
     cat.score = sum(results) / len(results)
-    cat.points = [
-        f"objections={len(objections)}",
-        "scores=" + ",".join(f"{r:.0f}" for r in results),
-    ]
+    scores = ", ".join(f"{r:.0f}" for r in results)
+    cat.points = [("just_objections", {"count": len(objections), "scores": scores})]
     return cat
 
 
@@ -382,7 +417,12 @@ def _closing(call: _Call) -> _Category:
         cat.findings.append(_Finding(False, "no_step", last.index, _first_sentence(last), 1.3))
     if summary:
         cat.findings.append(_Finding(True, "summary", summary[0].turn, summary[0].quote, 0.9))
-    cat.points = [f"next_step={bool(strong)}", f"dated={bool(when)}", f"summary={bool(summary)}"]
+    cat.points = [
+        (
+            "just_closing",
+            {"next_step": bool(strong), "dated": bool(when), "summary": bool(summary)},
+        )
+    ]
     return cat
 
 
@@ -431,7 +471,7 @@ def grade(
 
     ratio = metrics["talk_ratio"]["value"]
     pct = round(ratio * 100) if ratio is not None else 0
-    name = call.display_name or "cliente"
+    name = call.display_name or text["someone"]
     scores: dict[str, Any] = {}
     strengths: list[tuple[float, Item]] = []
     improvements: list[tuple[float, Item]] = []
@@ -440,7 +480,7 @@ def grade(
         summary = list(dict.fromkeys(text[f.key].format(pct=pct, name=name) for f in cat.findings))
         scores[key] = {
             "score": cat.score,
-            "justification": " ".join(summary) or text["just"].format(points=", ".join(cat.points)),
+            "justification": " ".join(summary) or _observed(text, cat.points),
             "evidence": evidence,
         }
         for f in cat.findings:

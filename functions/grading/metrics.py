@@ -179,6 +179,64 @@ BANDS: dict[str, Band] = {
     ),
 }
 
+# The same sources and notes in Portuguese, for people reading in pt-BR (the stored record and
+# the model's prompt keep the English of BANDS).
+BANDS_PT: dict[str, tuple[str, str]] = {
+    "talk_ratio": (
+        "Gong Labs, 25.537 ligações: 43:57 de fala:escuta nas ligações que mais convertem; acima"
+        " de 65% a conversão cai (gong.io/resources/labs/talk-to-listen-conversion-ratio)",
+        "parcela do tempo de fala (voz) ou das palavras (texto) que é do vendedor",
+    ),
+    "questions_per_10_min": (
+        "Gong, 519 mil ligações de descoberta: 11 a 14 perguntas por ligação de descoberta é o"
+        " ponto ideal (apresentação da Gong no SlideShare, entrevista de Orlob); proporcional a"
+        " uma ligação de ~30 minutos",
+        "a proporção por minuto é nossa: as ligações de treino duram de 5 a 10 minutos",
+    ),
+    "longest_monologue_seconds": (
+        "Infográfico da Gong, 257.967 ligações: apresentar a empresa por mais de 2 minutos reduz"
+        " a taxa de fechamento (lemonly.com/work/winning-sales-conversations-infographic)",
+        "maior trecho em que o vendedor fala sem interrupção",
+    ),
+    "longest_customer_turn_seconds": (
+        "Infográfico da Gong, 257.967 ligações: a chance de fechar aumenta quando o cliente fala"
+        " 4 minutos ou mais sem interrupção; um máximo de 50 s ou menos fica abaixo da média"
+        " (lemonly.com/work/winning-sales-conversations-infographic)",
+        "maior trecho em que o cliente fala sem interrupção",
+    ),
+    "patience_seconds": (
+        "feelgoodaboutselling.com/sales-blog/give-me-2-seconds: segundo a Gong, uma ótima média"
+        " é um segundo; muitos vendedores esperam só ~0,5 s",
+        "o limite de 3 s (silêncio constrangedor) é uma suposição nossa, não um número publicado",
+    ),
+    "fillers_per_100_words": (
+        "speechfit.app/science.html: menos de 5 vícios de linguagem a cada 100 palavras; a Gong"
+        " compara os vícios ao uso geral da língua"
+        " (help.gong.io/docs/points-of-interest-in-a-call)",
+        "a lista e as regras de vícios em português são nossas (não achamos lista publicada)",
+    ),
+    "words_per_minute": (
+        "speechfit.app/science.html, citando Street & Brady (1982): 140 a 160 palavras por"
+        " minuto é o ideal para compreensão; Gong: vendedores falam em média ~173 por minuto,"
+        " ~188 numa objeção mal conduzida (cuepitch.com, citando a Gong Labs)",
+        "palavras por minuto do vendedor, no tempo em que ele fala",
+    ),
+    "interruptions": (
+        "A Revenue.io define interrupção como a parcela da ligação em que o vendedor falou"
+        " enquanto o cliente também falava"
+        " (support.revenue.io/hc/en-us/articles/8962790670235); não há meta publicada",
+        "vezes em que o vendedor começou a falar por cima do cliente; quanto menos, melhor",
+    ),
+}
+
+
+def band_in(key: str, stored: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A stored band with its source and note in the reader's language."""
+    if locale != "pt-BR" or key not in BANDS_PT:
+        return stored
+    source, note = BANDS_PT[key]
+    return {**stored, "source": source, "note": note}
+
 
 # --- pure building blocks (property-tested) ----------------------------------------------------
 

@@ -16,6 +16,7 @@ from dojo.auth import Principal
 from dojo.db import Connection
 from dojo.errors import BadRequest, Conflict, NotFound
 from grading import rubric
+from grading.messages import caller_locale, text
 
 
 class OverrideIn(BaseModel):
@@ -43,7 +44,7 @@ def apply(conn: Connection, principal: Principal, session_id: uuid.UUID, body: O
         (session_id,),
     ).fetchone()
     if row is None:
-        raise NotFound("no feedback for this session")
+        raise NotFound(text("feedback_not_found", caller_locale(conn)))
     if body.clear:
         conn.execute(
             "update public.feedback set override_scores = null, override_overall = null,"
@@ -53,14 +54,14 @@ def apply(conn: Connection, principal: Principal, session_id: uuid.UUID, body: O
         )
         return
     if row["status"] != "graded":
-        raise Conflict("this session had too little conversation to be scored")
+        raise Conflict(text("too_little_to_override", caller_locale(conn)))
     frozen = rubric.load(row["rubric_version"])
     assert body.scores is not None
     assert body.note is not None
     unknown = sorted(set(body.scores) - set(frozen.keys))
     if unknown:
         raise BadRequest(
-            f"unknown categories: {', '.join(unknown)}",
+            text("unknown_categories", caller_locale(conn), categories=", ".join(unknown)),
             details={"categories": frozen.keys},
         )
     merged: dict[str, Any] = {k: v["score"] for k, v in row["scores"].items()}

@@ -16,8 +16,9 @@ from typing import Any
 from dojo.db import Connection
 from dojo.errors import NotFound
 from dojo.settings import get_settings
-from grading import rubric
+from grading import metrics, rubric
 from grading.grader_offline import GRADER as OFFLINE_GRADER
+from grading.messages import caller_locale, text
 
 METRIC_NAMES = {
     "talk_ratio": ("Proporção de fala do vendedor", "Salesperson talk ratio"),
@@ -35,10 +36,6 @@ METRIC_NAMES = {
 OFFLINE_LABEL = {
     "pt-BR": "Avaliação offline por regras (sem modelo de linguagem)",
     "en-US": "Offline rule-based grading (no language model)",
-}
-PENDING = {
-    "pt-BR": "A avaliação ainda está em andamento.",
-    "en-US": "Grading is still in progress.",
 }
 MOVING_WINDOW = 3
 
@@ -73,7 +70,10 @@ def _metrics(stored: dict[str, Any], locale: str) -> dict[str, Any]:
     listed = []
     for key, names in METRIC_NAMES.items():
         if key in stored:
-            listed.append({"key": key, "name": names[lang], **stored[key]})
+            item = {"key": key, "name": names[lang], **stored[key]}
+            if isinstance(item.get("band"), dict):
+                item["band"] = metrics.band_in(key, item["band"], locale)
+            listed.append(item)
     return {
         "mode": stored.get("mode"),
         "duration_seconds": stored.get("duration_seconds"),
@@ -102,7 +102,7 @@ def session_feedback(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
     """The scorecard of a session the caller may see (404 otherwise)."""
     row = conn.execute(_SESSION, (session_id,)).fetchone()
     if row is None:
-        raise NotFound("no such session")
+        raise NotFound(text("session_not_found", caller_locale(conn)))
     locale = row["locale"]
     base = {
         "session_id": row["session_id"],
@@ -114,11 +114,15 @@ def session_feedback(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
     if row["feedback_id"] is None:
         exhausted = row["grading_attempts"] >= get_settings().grading_max_attempts
         failed = row["grading_error"] is not None
+        # the raw error is for operators (logs, grading_error); people read the catalog
+        message = "grading_pending"
+        if failed:
+            message = "grading_failed" if exhausted else "grading_retrying"
         return {
             **base,
             "status": "failed" if failed and exhausted else "pending",
             "session_status": row["session_status"],
-            "message": row["grading_error"] if failed else PENDING[locale],
+            "message": text(message, locale),
             "grading_attempts": row["grading_attempts"],
         }
     view: dict[str, Any] = {
@@ -215,8 +219,7 @@ def _series(points: list[tuple[Any, Any, float]], window: int) -> dict[str, Any]
 def progress(conn: Connection, user_id: uuid.UUID, window: int = MOVING_WINDOW) -> dict[str, Any]:
     """The caller's scores over time, per category and overall, with a moving average."""
     rows = _graded(conn, user_id)
-    locale_row = conn.execute("select locale from public.companies").fetchone()
-    locale = locale_row["locale"] if locale_row else "pt-BR"
+    locale = caller_locale(conn)
     current = rubric.load(get_settings().rubric_version)
     keys = list(current.keys)
     for row in rows:
@@ -258,8 +261,7 @@ def team(conn: Connection, since: datetime | None = None) -> dict[str, Any]:
         "   where s.user_id = p.id) as last_activity"
         " from public.profiles p order by coalesce(p.full_name, p.email)"
     ).fetchall()
-    locale_row = conn.execute("select locale from public.companies").fetchone()
-    locale = locale_row["locale"] if locale_row else "pt-BR"
+    locale = caller_locale(conn)
     current = rubric.load(get_settings().rubric_version)
     by_person: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for row in rows:

@@ -9,6 +9,7 @@ schema, quote verification and the overall computed by code.
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import httpx
@@ -119,3 +120,65 @@ def test_model_grader_on_recorded_answers_ranks_the_same(calls, kit, openai, rec
     assert sent["response_format"]["type"] == "json_schema"
     schema = sent["response_format"]["json_schema"]["schema"]
     assert "categories" in schema["required"]
+
+
+NO_OBJECTION = [
+    ["salesperson", "Bom dia, Carla! Aqui é o Pedro, da Nota Fácil. Tudo bem com você?"],
+    ["persona", "Tudo ótimo, Pedro. Quero saber como funciona a emissão de notas."],
+    ["salesperson", "Claro. Me conta como vocês emitem as notas fiscais hoje, por favor?"],
+    ["persona", "Emitimos umas cem notas por mês numa planilha, bem devagar."],
+    ["salesperson", "Que tal uma demonstração de vinte minutos na quinta às 10h, Carla?"],
+    ["persona", "Pode ser, combinado."],
+]
+
+
+INTERNAL = re.compile(r"\w+=|\b[a-z]+_[a-z_]+\b|\b(?:True|False|None)\b")
+
+
+def _internal_keys(text: str) -> list[str]:
+    """Metric keys (`objections=0`, `talk_ratio`) and Python literals: never for a reader."""
+    return INTERNAL.findall(text)
+
+
+@pytest.mark.parametrize("locale", ["pt-BR", "en-US"])
+def test_offline_texts_never_show_internal_names(calls, kit, locale) -> None:
+    scripted = {**{n: (c["turns"], c["mode"], c["persona"]) for n, c in calls.items()}}
+    scripted["no_objection"] = (NO_OBJECTION, "text", {"name": "Carla Souza"})
+    for name, (turns, mode, persona) in scripted.items():
+        card = grade.score(kit.timed(turns, mode), mode, persona, "2026-11-v1", locale)
+        texts = [s["justification"] for s in card.scores.values()]
+        texts += [i["text"] for i in card.strengths + card.improvements + card.recommendations]
+        texts += [i["try"] for i in card.recommendations]
+        for text in texts:
+            assert text.strip(), name
+            assert not _internal_keys(text), (name, text)
+
+
+def test_a_call_without_objections_is_explained_in_the_companys_language(kit) -> None:
+    stored = kit.timed(NO_OBJECTION, "text")
+    persona = {"name": "Carla Souza"}
+    pt = grade.score(stored, "text", persona, "2026-11-v1", "pt-BR")
+    en = grade.score(stored, "text", persona, "2026-11-v1", "en-US")
+    assert pt.scores["objection_handling"]["justification"] == (
+        "O cliente não levantou objeções nesta conversa."
+    )
+    assert en.scores["objection_handling"]["justification"] == (
+        "The customer raised no objections in this conversation."
+    )
+    assert pt.scores["objection_handling"]["score"] == en.scores["objection_handling"]["score"]
+    assert pt.overall == en.overall  # the language changes the words, never the scores
+
+
+def test_a_nameless_persona_gets_a_placeholder_in_each_language(calls, kit) -> None:
+    call = calls["bad_rude"]
+    stored = kit.timed(call["turns"], call["mode"])
+    tries = {
+        locale: next(
+            i["try"]
+            for i in grade.score(stored, call["mode"], {}, "2026-11-v1", locale).recommendations
+            if i["category"] == "rapport"
+        )
+        for locale in ("pt-BR", "en-US")
+    }
+    assert tries["pt-BR"].startswith('Experimente: "Bom dia, (nome do cliente)!')
+    assert tries["en-US"].startswith("Try: \"Good morning, (customer's name)!")

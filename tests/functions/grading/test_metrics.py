@@ -221,3 +221,13 @@ def test_swapping_speakers_mirrors_the_talk_ratio(turns: list[Turn]) -> None:
         b, _ = metrics.talk_ratio(swapped, mode)
         if a is not None and b is not None:
             assert a + b == pytest.approx(1.0)
+
+
+def test_every_reference_band_reads_in_portuguese_for_pt_br() -> None:
+    assert set(metrics.BANDS_PT) == set(metrics.BANDS)
+    stored = metrics.compute([], "voice")["talk_ratio"]["band"]
+    pt = metrics.band_in("talk_ratio", stored, "pt-BR")
+    assert pt["source"].startswith("Gong Labs, 25.537 ligações")
+    assert pt["note"].startswith("parcela do tempo de fala")
+    assert (pt["low"], pt["high"]) == (stored["low"], stored["high"])
+    assert metrics.band_in("talk_ratio", stored, "en-US") == stored

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from types import SimpleNamespace
+
+import pytest
 
 from grading import sweeper
 
@@ -70,3 +73,44 @@ def test_scheduled_event_runs_the_sweeper(make_user, make_session, calls, kit, f
     event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
     assert lambda_handler(event, context) == {"swept": 1, "graded": 1}
     assert len(feedback_rows(session)) == 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "retrying", "failed", "missing"),
+    [
+        (
+            "pt-BR",
+            "A avaliação não deu certo desta vez e será refeita automaticamente em instantes.",
+            "Não foi possível avaliar esta sessão. Um gestor pode pedir uma nova avaliação.",
+            "Sessão não encontrada.",
+        ),
+        (
+            "en-US",
+            "Grading did not work this time; it will be retried automatically shortly.",
+            "This session could not be graded. A manager can ask for it to be graded again.",
+            "no such session",
+        ),
+    ],
+)
+def test_a_failed_grading_is_explained_without_the_raw_error(
+    api, make_user, make_session, calls, kit, sql, locale, retrying, failed, missing
+):
+    rep = make_user("Acme", "salesperson")
+    sql.execute("update public.companies set locale = %s where id = %s", (locale, rep.company_id))
+    session = make_session(rep, kit.timed(calls["good_price"]["turns"], "text"))
+    sql.execute(
+        "update public.training_sessions set grading_attempts = 1,"
+        " grading_error = 'KeyError: objections' where id = %s",
+        (session,),
+    )
+    url = f"/api/v1/feedback/sessions/{session}"
+    view = api.get(url, headers=rep.headers).json()
+    assert (view["status"], view["message"]) == ("pending", retrying)
+    sql.execute(
+        "update public.training_sessions set grading_attempts = 5 where id = %s", (session,)
+    )
+    view = api.get(url, headers=rep.headers).json()
+    assert (view["status"], view["message"]) == ("failed", failed)
+    assert "KeyError" not in str(view)
+    gone = api.get(f"/api/v1/feedback/sessions/{uuid.uuid4()}", headers=rep.headers)
+    assert gone.status_code == 404 and gone.json()["error"]["message"] == missing
