@@ -16,25 +16,19 @@ import re
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from psycopg.types.json import Jsonb
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
-from tenacity import (
-    RetryError,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_random_exponential,
-)
 
 from dojo.db import Connection
 from dojo.errors import BadRequest, ServiceUnavailable, Unauthorized, UpstreamError
 from dojo.observability import logger
 from dojo.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # httpx and tenacity load on the first Vapi call, not at cold start
+    import httpx
 
 TOOL_NAME = "search_knowledge_base"
 WEBHOOK_PATH = "/api/v1/webhooks/vapi"
@@ -672,6 +666,8 @@ class VapiClient:
         key = self.settings.vapi_private_key.get_secret_value()
         if not key:
             raise ServiceUnavailable("voice calls are not configured (DOJO_VAPI_PRIVATE_KEY)")
+        import httpx
+
         self._http = http or httpx.Client(
             base_url=self.settings.vapi_base_url,
             timeout=self.settings.vapi_timeout_seconds,
@@ -683,6 +679,8 @@ class VapiClient:
         self._http.close()
 
     def _once(self, method: str, url: str, body: dict[str, Any] | None) -> httpx.Response:
+        import httpx
+
         try:
             response = self._http.request(method, url, json=body)
         except httpx.TimeoutException as exc:
@@ -696,6 +694,15 @@ class VapiClient:
     def _request(
         self, method: str, url: str, operation: str, body: dict[str, Any] | None = None
     ) -> httpx.Response:
+        from tenacity import (
+            RetryError,
+            Retrying,
+            retry_if_exception_type,
+            stop_after_attempt,
+            stop_after_delay,
+            wait_random_exponential,
+        )
+
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
             stop=stop_after_attempt(self.settings.vapi_max_retries + 1)
