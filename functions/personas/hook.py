@@ -1,7 +1,7 @@
 """`POST /internal/personas/hook`: a generation job's trigger calls this (pg_net, shared secret).
 
 The secret is compared in constant time before the body is read; without it the answer is 401
-and nothing runs. Not an HTTP API route: in production it is the function's URL (180 s, past API
+and nothing runs. Not an HTTP API route: in production it is the function's URL (300 s, past API
 Gateway's 30 s cap), known only to Vault. Delivering the same event twice, or concurrently, runs
 the job once: `personas.jobs.process` starts with an atomic claim.
 """

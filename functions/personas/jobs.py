@@ -23,7 +23,7 @@ from dojo.observability import logger
 from personas import service
 from personas.schema import GenerateIn, GenerationOut
 
-# a worker silent this long is dead: the Lambda timeout (180 s) is well below it
+# a worker silent this long is dead: the Lambda timeout (300 s) is well below it
 STALE_SECONDS = 600
 MAX_ATTEMPTS = 3
 UNEXPECTED = "the persona generation failed unexpectedly; nothing was saved. Try again."
