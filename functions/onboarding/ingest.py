@@ -72,9 +72,9 @@ def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
         row = conn.execute(
             "select * from private.claim_document(%s, %s, %s)", (document_id, company_id, stale)
         ).fetchone()
+        if row is None:
+            return None
         locale = company_locale(conn, company_id)
-    if row is None:
-        return None
     return _Claim(
         row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"], locale
     )

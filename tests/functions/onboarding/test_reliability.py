@@ -11,9 +11,10 @@ import httpx
 import pytest
 import respx
 
+from dojo.errors import ServiceUnavailable
 from dojo.providers import embeddings
 from dojo_local import dispatcher
-from onboarding import ingest, sweeper
+from onboarding import ingest, storage, sweeper
 
 from .conftest import SALES_TEXT, chunks, document, make_pdf, upload
 
@@ -250,6 +251,10 @@ def test_reprocess_replaces_chunks_in_one_transaction(
     row = document(sql, doc)
     assert row["status"] == "failed"
     assert row["retryable"]
+    assert row["error_code"] == "unexpected_error"
+    assert row["error"] == (
+        "O processamento parou por um erro inesperado. Vamos tentar de novo automaticamente."
+    )
 
     monkeypatch.setattr(ingest, "Jsonb", real)
     assert (
@@ -271,6 +276,31 @@ def test_reprocess_while_processing_is_409(api, make_user, sql) -> None:
     sql.execute("update public.documents set status = 'processing' where id = %s", (doc,))
     response = api.post(f"/api/v1/onboarding/documents/{doc}/reprocess", headers=manager.headers)
     assert response.status_code == 409
+    assert response.json()["error"]["message"] == (
+        "O documento está sendo processado agora; tente de novo quando terminar."
+    )
+
+
+def test_storage_outage_is_retryable_and_says_so_in_english(
+    api, make_user, sql, process, monkeypatch
+) -> None:
+    manager = make_user("Cloudy", "manager")
+    sql.execute("update public.companies set locale = 'en-US' where id = %s", (manager.company_id,))
+    [doc] = upload(api, manager.headers, [("kit.pdf", make_pdf([SALES_TEXT]))])
+
+    def down(self: object, path: str) -> bytes:
+        raise ServiceUnavailable("storage could not download: 503 from upstream")
+
+    monkeypatch.setattr(type(storage.get_storage()), "get", down)
+    process()
+    row = document(sql, doc)
+    assert (row["status"], row["retryable"], row["error_code"]) == (
+        "failed",
+        True,
+        "storage_unavailable",
+    )
+    assert row["error"] == "file storage is unavailable right now; it will be retried automatically"
+    assert "503" not in row["error"]  # the technical cause is logged, not shown
 
 
 def test_lost_hook_is_finished_by_the_sweeper(api, make_user, sql) -> None:
@@ -301,3 +331,19 @@ def test_announced_upload_that_never_arrives_expires(api, make_user, sql, settin
     assert row["status"] == "failed"
     assert row["error_code"] == "upload_abandoned"
     assert row["error"] == "O envio do arquivo não foi concluído: envie-o de novo."
+
+    american = make_user("Cloudy", "manager")
+    sql.execute(
+        "update public.companies set locale = 'en-US' where id = %s", (american.company_id,)
+    )
+    late = api.post(
+        "/api/v1/onboarding/upload-url",
+        headers=american.headers,
+        json={"filename": "big.pdf", "bytes": 1000},
+    ).json()["document_id"]
+    sql.execute(
+        "update public.documents set created_at = now() - interval '1 hour' where id = %s", (late,)
+    )
+    assert sweeper.sweep()["expired_uploads"] == 1
+    assert document(sql, late)["error"] == "the upload was never completed; upload the file again"
+    assert document(sql, doc)["error"].startswith("O envio")  # already failed: untouched
