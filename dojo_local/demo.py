@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
+from dojo.providers.embeddings import fold
 from dojo_local import accounts, dispatcher, runtime
 from dojo_local.server import BackgroundServer, free_port
 
@@ -82,7 +84,23 @@ def _demo_personas(client: DemoClient, manager: str) -> dict[str, Any]:
         return {"skipped": response.json()["error"]["message"], "personas": []}
     if response.status_code >= 400:
         raise RuntimeError(f"persona generation -> {response.status_code}: {response.text}")
+    if response.status_code == 202:  # a real model: the job runs through the trigger and hook
+        return _await_generation(client, manager, response.json()["status_url"])
     return dict(response.json())
+
+
+def _await_generation(client: DemoClient, manager: str, status_url: str) -> dict[str, Any]:
+    """Deliver the queued hook and poll the job until it is done or failed."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        dispatcher.drain(client.env.database_url)
+        job = client.call("GET", status_url, manager)
+        if job["status"] == "done":
+            return dict(job["result"])
+        if job["status"] == "failed":
+            return {"skipped": job.get("error") or "persona generation failed", "personas": []}
+        time.sleep(2)
+    return {"skipped": "persona generation is still running", "personas": []}
 
 
 _SCRIPT_OPENING = [
@@ -92,36 +110,63 @@ _SCRIPT_OPENING = [
     "Quem participa da decisão e como funciona o orçamento para esse tipo de compra?",
     "Quais outras opções vocês estão avaliando e qual é o prazo para decidir?",
     "O que vocês já tentaram antes para resolver esse problema?",
-    "Nossa plataforma automatiza a emissão de notas e a apuração de impostos; o plano"
-    " Profissional custa R$ 1.290 por mês com notas ilimitadas.",
-]
-_SCRIPT_HANDLING = [
-    "Entendo a sua preocupação com {concern}. Por exemplo, escritórios do seu porte reduziram"
-    " em 30% o tempo de fechamento no primeiro trimestre, e o pagamento anual tem 15% de desconto.",
-    "Faz sentido perguntar sobre {concern}. A implantação leva até 30 dias, inclui a migração do"
-    " cadastro e o treinamento da equipe, e o contrato garante SLA de 99,5% de disponibilidade.",
-    "Boa pergunta, sobre {concern}: temos integração com Omie, Bling e Conta Azul e API aberta"
-    " para o seu ERP, e o suporte por chat atende de segunda a sexta, das 8h às 18h.",
-    "Compreendo a dúvida sobre {concern}. O contrato tem fidelidade de 12 meses, mas posso propor"
-    " um piloto com dados reais dos seus clientes antes de qualquer compromisso maior.",
+    "Pelo que você contou, o plano Profissional encaixa: R$ 349 por mês, até 1.000 notas, NF-e,"
+    " NFS-e e NFC-e, com o módulo Fiscal Inteligente que alerta NCM e CFOP errados antes do envio.",
 ]
 _SCRIPT_CLOSE = (
-    "Faz sentido agendarmos uma demonstração de 30 minutos na quinta-feira com a sua equipe?"
+    "Faz sentido agendarmos uma demonstração de 20 minutos na quinta-feira com a sua equipe?"
 )
+# How the offline persona voices a concern (a real model words it freely; the demo then simply
+# answers whatever it heard last, a bounded number of times).
+_CONCERN_LEADS = (
+    "Olha, vou ser sincero:",
+    "Isso não me convence.",
+    "Você não respondeu à minha preocupação.",
+    "Continuo sem ver como isso resolve.",
+    "Calma, antes de qualquer próximo passo:",
+    "Antes de falar em próximo passo:",
+    "Certo, isso responde. Mas tem outra coisa:",
+)
+_QUOTED = re.compile(r"“([^”]+)”")
+_WORDS = re.compile(r"[a-z0-9]{4,}")
 
 
-def _concern(reply: str) -> str:
-    """The customer's concern in their own words: the sentence after the persona's lead-in."""
-    body = reply.split(":", 1)[1] if ":" in reply else reply
-    body = body.split("Pelo que vi", 1)[0].strip().rstrip(".?!")
-    return f"“{body[:140]}”"
+def _words(text: str) -> set[str]:
+    return set(_WORDS.findall(fold(text)))
+
+
+def _answer_from_material(client: DemoClient, salesperson: str, concern: str) -> str:
+    """Answer a concern the way a prepared rep would: with the company's own facts, found in
+    the knowledge base (the same search the manager's search box uses)."""
+    already_quoted = set(_QUOTED.findall(concern))
+    concern = concern.split("Pelo que vi no material", 1)[0]
+    for lead in _CONCERN_LEADS:
+        concern = concern.replace(lead, "")
+    hits = client.call(
+        "GET", "/api/v1/onboarding/search", salesperson, params={"q": concern, "k": 5}
+    )
+    wanted = _words(concern)
+    sentences = [
+        " ".join(sentence.split())
+        for hit in hits
+        for sentence in re.split(r"(?<=[.!?])\s+", hit["content"])
+        if any(ch.isdigit() for ch in sentence)
+    ]
+    # a fact that answers, not the customer's own quote read back to them
+    fresh = [s for s in sentences if s not in already_quoted and s.rstrip(".") not in concern]
+    best = max(fresh, key=lambda sentence: len(_words(sentence) & wanted), default="")
+    return (
+        f"Entendo a sua preocupação, e ela é justa. {best} Por exemplo, clientes do seu porte"
+        " usam isso todos os dias, e eu posso te mostrar exatamente como fica no seu caso."
+    )
 
 
 def _demo_session(
     client: DemoClient, salesperson: str, generation: dict[str, Any]
 ) -> dict[str, Any]:
-    """A salesperson practises a scripted pt-BR text call with one of the company's personas
-    through the sessions API (offline persona without a model key), then ends it."""
+    """A salesperson practises a pt-BR text call with one of the company's personas through the
+    sessions API (offline persona without a model key): discovery questions, a pitch, each
+    concern answered with facts from the knowledge base, then a concrete next step."""
     personas = generation.get("personas") or []
     if not personas:
         return {"skipped": "no persona to talk to"}
@@ -133,20 +178,30 @@ def _demo_session(
         json={"persona_id": persona["id"], "mode": "text"},
     )
     sid = started["session_id"]
-    handling = [
-        _SCRIPT_HANDLING[i % len(_SCRIPT_HANDLING)] for i in range(len(persona["objections"]))
-    ]
-    script = [*_SCRIPT_OPENING, *handling, _SCRIPT_CLOSE]
-    heard = ""
-    for line in script:
-        # the scripted salesperson answers a concern by naming it first (active listening)
-        text = line.format(concern=_concern(heard)) if "{concern}" in line else line
-        reply = client.call(
-            "POST", f"/api/v1/sessions/{sid}/messages", salesperson, json={"text": text}
+
+    def say(text: str) -> dict[str, Any]:
+        return dict(
+            client.call(
+                "POST", f"/api/v1/sessions/{sid}/messages", salesperson, json={"text": text}
+            )
         )
+
+    def answer_concerns(reply: dict[str, Any]) -> dict[str, Any]:
+        # a concern is answered when it comes up, before moving on (bounded)
+        for _ in range(len(persona["objections"]) + 2):
+            heard = reply["turns"][1]["text"]
+            if reply["ended"] or not heard.startswith(_CONCERN_LEADS):
+                break
+            reply = say(_answer_from_material(client, salesperson, heard))
+        return reply
+
+    reply: dict[str, Any] = {"ended": False}
+    for line in [*_SCRIPT_OPENING, _SCRIPT_CLOSE]:
+        reply = answer_concerns(say(line))
         if reply["ended"]:
             break
-        heard = reply["turns"][1]["text"]
+    if not reply["ended"]:
+        answer_concerns(say(_SCRIPT_CLOSE))
     client.call("POST", f"/api/v1/sessions/{sid}/end", salesperson)
     session = client.call("GET", f"/api/v1/sessions/{sid}", salesperson)
     return {"persona": persona, "session": session}

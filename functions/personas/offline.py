@@ -63,7 +63,7 @@ _IMPLEMENTATION = re.compile(
     re.IGNORECASE,
 )
 _SUPPORT = re.compile(
-    r"\bsuporte\b[^.\n;|]{0,40}?(?:24/7|24x7|24 horas|\d+h|horário comercial|chat|telefone"
+    r"\bsuporte\b[^.\n;|:]{0,40}?(?:24/7|24x7|24 horas|\d+h|horário comercial|chat|telefone"
     r"|e-mail|WhatsApp)",
     re.IGNORECASE,
 )

@@ -185,6 +185,8 @@ _OPEN = (
     "walk me through",
     "describe",
 )
+# Whole words only: "o que" must not match inside "pelo que", nor "qual" inside "qualidade".
+_OPEN_RE = re.compile("|".join(rf"\b{re.escape(w.strip())}\b" for w in _OPEN))
 _NEXT_STEP = (
     "proximo passo",
     "proximos passos",
@@ -398,6 +400,10 @@ def _has(text: str, needles: Sequence[str]) -> bool:
     return any(n in text for n in needles)
 
 
+def _is_open(text: str) -> bool:
+    return _OPEN_RE.search(text) is not None
+
+
 def best_sentence(snippets: Sequence[str], query: str, limit: int = 220) -> str | None:
     """The material's sentence most on the query's subject (two shared words, or a shared
     number); None when nothing is on subject: an unrelated quote would be invented relevance."""
@@ -459,7 +465,7 @@ class OfflinePersona:
         return self._idle(state)
 
     def _is_question(self, text: str) -> bool:
-        return "?" in text or _has(text, _OPEN)
+        return "?" in text or _is_open(text)
 
     def _question(self, state: _State, text: str, words: set[str], live: bool) -> Reply | None:
         state.idle = 0
@@ -471,18 +477,23 @@ class OfflinePersona:
             if index not in state.revealed and shared > overlap:
                 best, overlap = index, shared
         if best is not None:
-            if _has(text, _OPEN):
+            if _is_open(text):
                 state.revealed.add(best)
                 return Reply(f"{self.say['reveal']} {self.persona.hidden_facts[best].fact}")
             return Reply(self.say["closed"])
-        if _has(text, _OPEN):
+        if _is_open(text):
             pains = self.persona.pains or self.persona.goals
             if pains and state.pains_told < len(pains):
                 pain = pains[state.pains_told]
                 state.pains_told += 1
                 lead = self.say["pain_first" if state.pains_told == 1 else "pain_more"]
                 return Reply(f"{lead} {pain}")
-            return Reply(self.say["no_pain"])
+            if state.raised or state.turns < 4:
+                return Reply(self.say["no_pain"])
+            # nothing left to tell: a real buyer brings up what worries them instead
+            return self._raise_next(state, live, lead=self.say["raise"]) or Reply(
+                self.say["no_pain"]
+            )
         return None
 
     def _answer_to_objection(
