@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -221,7 +222,9 @@ def demo(
     """Run the product end to end on the embedded database, no accounts or keys needed."""
     from dojo_local.demo import print_summary, run_demo
 
-    summary = run_demo(quiet=as_json)
+    # the functions' JSON logs go to stderr: stdout carries only the summary
+    with contextlib.redirect_stdout(sys.stderr):
+        summary = run_demo(quiet=as_json)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
     else:

@@ -1,0 +1,52 @@
+"""`dojo demo --json` (the README's main job) runs the whole product on a fresh data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from dojo_local.demo import PEOPLE
+
+
+def test_demo_runs_the_whole_product_and_prints_only_json(tmp_path):
+    env = {**os.environ, "DOJO_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DOJO_DATABASE_URL", None)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "dojo_local", "demo", "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        summary = json.loads(result.stdout)  # logs went to stderr
+    finally:
+        subprocess.run(
+            [sys.executable, "-m", "dojo_local", "db", "stop"], env=env, timeout=60, check=False
+        )
+
+    assert summary["company"]["locale"] == "pt-BR"
+    assert {m["email"] for m in summary["members"]} == {email for email, _, _ in PEOPLE}
+    # onboarding: a PDF and a DOCX, ready, embedded
+    documents = summary["knowledge"]["documents"]
+    assert {d["filename"].rsplit(".", 1)[1] for d in documents} == {"pdf", "docx"}
+    assert all(d["status"] == "ready" and d["chunk_count"] > 0 for d in documents)
+    # personas: grounded, labelled offline
+    personas = summary["personas"]
+    assert personas["offline"] is True and 5 <= len(personas["personas"]) <= 10
+    # a practice session that ran to its end
+    session = summary["session"]["session"]
+    assert session["status"] == "ended"
+    speakers = {turn["speaker"] for turn in session["transcript"]}
+    assert speakers == {"salesperson", "persona"} and len(session["transcript"]) >= 10
+    # graded through the trigger, with evidence from the salesperson's own words
+    card = summary["grading"]["scorecard"]
+    assert card["status"] == "graded" and card["grader"]["offline"] is True
+    assert 0 <= card["overall"] <= 100
+    said = {turn["text"] for turn in session["transcript"] if turn["speaker"] == "salesperson"}
+    for item in card["strengths"]:
+        assert any(item["quote"] in text for text in said)
