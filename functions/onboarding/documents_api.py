@@ -19,7 +19,15 @@ from starlette.concurrency import run_in_threadpool
 from dojo import retrieval
 from dojo.auth import CurrentUser, Manager, Principal
 from dojo.db import Connection, TenantDB, service_transaction, tenant_transaction
-from dojo.errors import AppError, BadRequest, Conflict, NotFound, PayloadTooLarge
+from dojo.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    ServiceUnavailable,
+)
+from dojo.observability import logger
 from dojo.settings import get_settings
 from onboarding import storage
 from onboarding.messages import company_locale, text
@@ -128,6 +136,14 @@ def _too_large(max_bytes: int, locale: str) -> PayloadTooLarge:
     )
 
 
+def _storage_down(exc: ServiceUnavailable, company_id: uuid.UUID | None) -> ServiceUnavailable:
+    """The outage in the manager's words; the provider's own message goes to the logs."""
+    logger.warning("storage unavailable", extra={"error": exc.message})
+    return ServiceUnavailable(
+        text("storage_try_again", _locale(company_id)), details={"reason": "storage_unavailable"}
+    )
+
+
 def _read_limited(upload: UploadFile, max_bytes: int, principal: Principal) -> bytes:
     data = upload.file.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -170,12 +186,11 @@ def upload_documents(principal: Manager, files: Annotated[list[UploadFile], File
             placed.append(
                 (document_id, path, filename, content_type or "application/octet-stream", data)
             )
-    bucket = storage.get_storage()
     out: list[UploadedOut] = []
     for document_id, path, filename, content_type, data in placed:
         status = "pending"
         try:
-            bucket.put(path, data, content_type)
+            storage.get_storage().put(path, data, content_type)
         except (AppError, OSError):
             status = "failed"
             with service_transaction() as conn:
@@ -201,7 +216,10 @@ def upload_url(principal: Manager, body: UploadUrlIn) -> UploadUrlOut:
     filename = clean_filename(body.filename)
     with tenant_transaction(principal.claims) as conn:
         document_id, path = _new_document(conn, principal, filename, body.bytes, None)
-    signed = storage.get_storage().signed_upload(path)
+    try:
+        signed = storage.get_storage().signed_upload(path)
+    except ServiceUnavailable as exc:
+        raise _storage_down(exc, principal.company_id) from exc
     return UploadUrlOut(
         document_id=document_id,
         url=signed.url,
@@ -280,7 +298,10 @@ def delete_document(principal: Manager, document_id: uuid.UUID) -> Response:
     """Delete the file, its chunks and the document."""
     with tenant_transaction(principal.claims) as conn:
         path = _document(conn, document_id)["storage_path"]
-    storage.get_storage().remove(path)
+    try:
+        storage.get_storage().remove(path)
+    except ServiceUnavailable as exc:
+        raise _storage_down(exc, principal.company_id) from exc
     with tenant_transaction(principal.claims) as conn:
         conn.execute("delete from public.documents where id = %s", (document_id,))
     return Response(status_code=204)

@@ -83,6 +83,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "O envio do arquivo não foi concluído: envie-o de novo.",
         "the upload was never completed; upload the file again",
     ),
+    "storage_try_again": (
+        "O armazenamento de arquivos está indisponível no momento: tente de novo em instantes.",
+        "file storage is unavailable right now; try again shortly",
+    ),
     # passing outages and bugs: the pipeline adds whether it retries (`will_retry`, `gave_up`)
     "storage_unavailable": (
         "O armazenamento de arquivos está indisponível no momento",

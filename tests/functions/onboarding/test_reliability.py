@@ -303,6 +303,22 @@ def test_storage_outage_is_retryable_and_says_so_in_english(
     assert "503" not in row["error"]  # the technical cause is logged, not shown
 
 
+def test_storage_outage_on_delete_is_a_503_in_portuguese(api, make_user, sql, monkeypatch) -> None:
+    manager = make_user("Nuvem", "manager")
+    [doc] = upload(api, manager.headers, [("kit.pdf", make_pdf([SALES_TEXT]))])
+
+    def down(self: object, path: str) -> None:
+        raise ServiceUnavailable("storage could not delete the file: bucket locked")
+
+    monkeypatch.setattr(type(storage.get_storage()), "remove", down)
+    response = api.delete(f"/api/v1/onboarding/documents/{doc}", headers=manager.headers)
+    assert response.status_code == 503
+    assert response.json()["error"]["message"] == (
+        "O armazenamento de arquivos está indisponível no momento: tente de novo em instantes."
+    )
+    assert document(sql, doc) is not None  # nothing deleted
+
+
 def test_lost_hook_is_finished_by_the_sweeper(api, make_user, sql) -> None:
     manager = make_user("Nuvem", "manager")
     [doc] = upload(api, manager.headers, [("kit.pdf", make_pdf([SALES_TEXT]))])
@@ -347,3 +363,23 @@ def test_announced_upload_that_never_arrives_expires(api, make_user, sql, settin
     assert sweeper.sweep()["expired_uploads"] == 1
     assert document(sql, late)["error"] == "the upload was never completed; upload the file again"
     assert document(sql, doc)["error"].startswith("O envio")  # already failed: untouched
+
+
+def test_a_file_that_cannot_be_stored_fails_with_its_code(api, make_user, sql, monkeypatch) -> None:
+    manager = make_user("Nuvem", "manager")
+
+    def full_disk(self: object, path: str, data: bytes, content_type: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(storage.get_storage()), "put", full_disk)
+    response = api.post(
+        "/api/v1/onboarding/upload-documents",
+        headers=manager.headers,
+        files=[("files", ("kit.txt", SALES_TEXT.encode(), "text/plain"))],
+    )
+    assert response.status_code == 202
+    assert response.json()["message"] == "0 de 1 arquivo(s) recebido(s); o processamento começou."
+    [doc] = response.json()["documents"]
+    row = document(sql, doc["id"])
+    assert (row["status"], row["error_code"]) == ("failed", "store_failed")
+    assert row["error"] == "Não foi possível guardar o arquivo: envie-o de novo."
