@@ -7,15 +7,14 @@ twice (or concurrently) grades once: see `grade.grade_session`.
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from dojo.errors import NotFound, Unauthorized
-from dojo.settings import get_settings
+from dojo.errors import NotFound
+from dojo.hooks import require_hook_secret
 from grading.grade import grade_session
 
 router = APIRouter(tags=["internal"])
@@ -29,19 +28,9 @@ class SessionEnded(BaseModel):
     company_id: uuid.UUID
 
 
-def check_secret(given: str | None) -> None:
-    """Raise Unauthorized unless `given` equals the configured hook secret (constant time)."""
-    expected = get_settings().hook_secret.get_secret_value()
-    if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthorized("invalid hook secret")
-
-
-def _authorized(x_dojo_hook_secret: Annotated[str | None, Header()] = None) -> None:
-    # a dependency runs before the body is validated: no secret, no detail about the body
-    check_secret(x_dojo_hook_secret)
-
-
-@router.post("/internal/grading/hook", include_in_schema=False, dependencies=[Depends(_authorized)])
+@router.post(
+    "/internal/grading/hook", include_in_schema=False, dependencies=[Depends(require_hook_secret)]
+)
 def grading_hook(event: SessionEnded) -> dict[str, Any]:
     """Grade the session that just ended (idempotent)."""
     outcome = grade_session(event.session_id, event.company_id)

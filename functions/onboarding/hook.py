@@ -7,15 +7,13 @@ starts with an atomic claim, so a second delivery finds nothing to do.
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from dojo.errors import Unauthorized
-from dojo.settings import get_settings
+from dojo.hooks import require_hook_secret
 from onboarding import ingest
 
 router = APIRouter(prefix="/internal/onboarding", tags=["internal"], include_in_schema=False)
@@ -29,20 +27,9 @@ class HookEvent(BaseModel):
     company_id: uuid.UUID
 
 
-def check_secret(given: str | None) -> None:
-    """Raise Unauthorized unless `given` equals the configured hook secret (constant time)."""
-    expected = get_settings().hook_secret.get_secret_value()
-    if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthorized("invalid hook secret")
-
-
-@router.post("/hook")
-def hook(
-    event: HookEvent,
-    x_dojo_hook_secret: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+@router.post("/hook", dependencies=[Depends(require_hook_secret)])
+def hook(event: HookEvent) -> dict[str, Any]:
     """Process the uploaded document now; answers what happened."""
-    check_secret(x_dojo_hook_secret)
     result = ingest.process(event.document_id, event.company_id)
     return {
         "document_id": str(result.document_id),

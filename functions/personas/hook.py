@@ -8,15 +8,13 @@ the job once: `personas.jobs.process` starts with an atomic claim.
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from dojo.errors import Unauthorized
-from dojo.settings import get_settings
+from dojo.hooks import require_hook_secret
 from personas import jobs
 
 router = APIRouter(tags=["internal"])
@@ -30,20 +28,8 @@ class GenerationRequested(BaseModel):
     company_id: uuid.UUID
 
 
-def check_secret(given: str | None) -> None:
-    """Raise Unauthorized unless `given` equals the configured hook secret (constant time)."""
-    expected = get_settings().hook_secret.get_secret_value()
-    if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthorized("invalid hook secret")
-
-
-def _authorized(x_dojo_hook_secret: Annotated[str | None, Header()] = None) -> None:
-    # a dependency runs before the body is validated: no secret, no detail about the body
-    check_secret(x_dojo_hook_secret)
-
-
 @router.post(
-    "/internal/personas/hook", include_in_schema=False, dependencies=[Depends(_authorized)]
+    "/internal/personas/hook", include_in_schema=False, dependencies=[Depends(require_hook_secret)]
 )
 def personas_hook(event: GenerationRequested) -> dict[str, Any]:
     """Run the generation job now (idempotent); answers what happened."""

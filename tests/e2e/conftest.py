@@ -33,9 +33,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def site(world) -> Iterator[str]:
-    """The gateway's URL, serving the built web app, with the trigger dispatcher running."""
+    """The gateway's URL, serving the built web app, with the trigger dispatcher running for
+    this test only (a dispatcher left running would grade other tests' sessions behind them)."""
     if not (WEB_OUT / "index.html").exists():
         pytest.skip("the web app is not built (run `make e2e`)")
     if not CHROMIUM.exists():
