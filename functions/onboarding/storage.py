@@ -168,7 +168,9 @@ def _storage_client(url: str, key: str, timeout: int) -> SyncStorageClient:
     from storage3 import SyncStorageClient
 
     headers = {"apiKey": key, "Authorization": f"Bearer {key}"}
-    return SyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, timeout=timeout)
+    # the timeout lives on our own HTTP client (the SDK's `timeout=` argument is deprecated)
+    session = httpx.Client(headers=headers, timeout=timeout, follow_redirects=True)
+    return SyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, http_client=session)
 
 
 class SupabaseStorage:
