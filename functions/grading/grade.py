@@ -15,10 +15,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from psycopg.types.json import Jsonb
-
 from dojo import usage
-from dojo.db import Connection, service_transaction
+from dojo.db import Connection, jsonb, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
@@ -133,11 +131,11 @@ def _store(conn: Connection, session: dict[str, Any], card: Scorecard, replace: 
             "user_id": session["user_id"],
             "status": card.status,
             "overall": card.overall,
-            "scores": Jsonb(card.scores),
-            "strengths": Jsonb(card.strengths),
-            "improvements": Jsonb(card.improvements),
-            "recommendations": Jsonb(card.recommendations),
-            "metrics": Jsonb(card.metrics),
+            "scores": jsonb(card.scores),
+            "strengths": jsonb(card.strengths),
+            "improvements": jsonb(card.improvements),
+            "recommendations": jsonb(card.recommendations),
+            "metrics": jsonb(card.metrics),
             "grader": card.grader,
             "rubric_version": card.rubric_version,
             "removed_quotes": card.removed_quotes,

@@ -9,11 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from psycopg.types.json import Jsonb
 from pydantic import BaseModel, Field, model_validator
 
 from dojo.auth import Principal
-from dojo.db import Connection
+from dojo.db import Connection, jsonb
 from dojo.errors import BadRequest, Conflict, NotFound
 from grading import rubric
 from grading.messages import caller_locale, text
@@ -70,7 +69,7 @@ def apply(conn: Connection, principal: Principal, session_id: uuid.UUID, body: O
         "update public.feedback set override_scores = %s, override_overall = %s,"
         " override_note = %s, overridden_by = %s, overridden_at = now() where session_id = %s",
         (
-            Jsonb(body.scores),
+            jsonb(body.scores),
             frozen.overall(merged),
             body.note.strip(),
             principal.user_id,

@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from psycopg.types.json import Jsonb
-
 from dojo import usage as usage_log
-from dojo.db import Connection, service_transaction
+from dojo.db import Connection, jsonb, service_transaction
 from dojo.errors import AppError, ServiceUnavailable
 from dojo.observability import logger, metrics
 from dojo.providers import embeddings
@@ -163,7 +161,7 @@ def _replace_chunks(
                         claim.id,
                         chunk.index,
                         chunk.content,
-                        Jsonb(chunk.metadata),
+                        jsonb(chunk.metadata),
                         chunk.content_hash,
                         vectors[chunk.content_hash],
                         model,

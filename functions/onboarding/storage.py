@@ -22,10 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
-from psycopg.types.json import Jsonb
-
-from dojo.db import service_transaction
+from dojo.db import jsonb, service_transaction
 from dojo.errors import NotFound, ServiceUnavailable, Unauthorized
 from dojo.settings import get_settings
 
@@ -110,7 +107,7 @@ class LocalStorage:
             conn.execute(
                 "insert into storage.objects (bucket_id, name, metadata) values (%s, %s, %s)"
                 " on conflict (bucket_id, name) do nothing",
-                (self.bucket, path, Jsonb(metadata)),
+                (self.bucket, path, jsonb(metadata)),
             )
 
     def get(self, path: str) -> bytes:
@@ -169,6 +166,8 @@ def _storage_client(url: str, key: str, timeout: int) -> SyncStorageClient:
 
     headers = {"apiKey": key, "Authorization": f"Bearer {key}"}
     # the timeout lives on our own HTTP client (the SDK's `timeout=` argument is deprecated)
+    import httpx
+
     session = httpx.Client(headers=headers, timeout=timeout, follow_redirects=True)
     return SyncStorageClient(f"{url.rstrip('/')}/storage/v1/", headers, http_client=session)
 
@@ -185,6 +184,7 @@ class SupabaseStorage:
         self.client = _storage_client(url, key, timeout)
 
     def _call(self, action: str, fn: Any, *args: Any) -> Any:
+        import httpx
         from storage3.exceptions import StorageApiError
         from storage3.utils import StorageException
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
-from dojo.db import service_transaction
+from dojo.db import jsonb, service_transaction
 from dojo.observability import logger
 from dojo.settings import get_settings
 from onboarding import ingest
@@ -30,7 +28,7 @@ def sweep(
     with service_transaction() as conn:
         expired = conn.execute(
             "select private.expire_abandoned_uploads(%s, %s) as n",
-            (settings.upload_url_seconds + 300, Jsonb(every_locale("upload_abandoned"))),
+            (settings.upload_url_seconds + 300, jsonb(every_locale("upload_abandoned"))),
         ).fetchone()
         rows = conn.execute(
             "select * from private.documents_to_sweep(%s, %s, %s, %s)",

@@ -14,10 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from psycopg.types.json import Jsonb
-
 from dojo.auth import Principal
-from dojo.db import Connection, service_transaction
+from dojo.db import Connection, jsonb, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from personas import service
@@ -63,10 +61,10 @@ def _finish(
             attempt,
             status,
             count,
-            Jsonb(result) if result is not None else None,
+            jsonb(result) if result is not None else None,
             error.message if error else None,
             error.code if error else None,
-            Jsonb(error.details) if error and error.details else None,
+            jsonb(error.details) if error and error.details else None,
         ),
     ).fetchone()
     return bool(row and row["ok"])

@@ -17,11 +17,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from dojo import usage as usage_log
 from dojo.auth import Principal
-from dojo.db import Connection, tenant_transaction
+from dojo.db import Connection, jsonb, tenant_transaction
 from dojo.errors import Conflict
 from dojo.observability import logger
 from personas import generate, sampling, store, voices
@@ -72,7 +70,7 @@ def enqueue(principal: Principal, body: GenerateIn, *, replace: bool) -> Generat
                 company_id,
                 principal.user_id,
                 "regenerate" if replace else "generate",
-                Jsonb(body.model_dump(mode="json")),
+                jsonb(body.model_dump(mode="json")),
             ),
         ).fetchone()
         if row is None:

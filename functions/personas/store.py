@@ -10,9 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from psycopg.types.json import Jsonb
-
-from dojo.db import Connection
+from dojo.db import Connection, jsonb
 from dojo.errors import BadRequest, NotFound
 from personas.schema import PersonaDraft
 
@@ -95,14 +93,14 @@ def insert_generation(
                 persona.name.strip(),
                 persona.role.strip(),
                 persona.seniority.strip() or None,
-                Jsonb(persona.company_profile.model_dump()),
-                Jsonb(persona.traits),
-                Jsonb(persona.goals),
-                Jsonb(persona.pains),
-                Jsonb([o.model_dump() for o in persona.objections]),
-                Jsonb([h.model_dump() for h in persona.hidden_facts]),
+                jsonb(persona.company_profile.model_dump()),
+                jsonb(persona.traits),
+                jsonb(persona.goals),
+                jsonb(persona.pains),
+                jsonb([o.model_dump() for o in persona.objections]),
+                jsonb([h.model_dump() for h in persona.hidden_facts]),
                 persona.difficulty,
-                Jsonb(persona.end_conditions),
+                jsonb(persona.end_conditions),
                 persona.speaking_style.strip(),
                 voice_id,
                 persona.first_message.strip(),
@@ -152,7 +150,7 @@ def update(conn: Connection, persona_id: uuid.UUID, changes: dict[str, Any]) -> 
     values: list[Any] = []
     for column, value in changes.items():
         sets.append(f"{column} = %s")
-        values.append(Jsonb(value) if column in _JSON_FIELDS else value)
+        values.append(jsonb(value) if column in _JSON_FIELDS else value)
     row = conn.execute(
         f"update public.personas set {', '.join(sets)} where id = %s returning {_COLUMNS}",
         (*values, persona_id),

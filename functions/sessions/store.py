@@ -11,10 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from psycopg.types.json import Jsonb
-
 from dojo.auth import Principal
-from dojo.db import Connection
+from dojo.db import Connection, jsonb
 from dojo.errors import Forbidden, NotFound
 from dojo.vapi import TranscriptTurn
 from sessions.persona import Persona, from_snapshot
@@ -93,10 +91,10 @@ def insert(
             persona.id,
             mode,
             status,
-            Jsonb(snapshot),
+            jsonb(snapshot),
             rubric_version,
             status,
-            Jsonb([t.model_dump() for t in transcript]),
+            jsonb([t.model_dump() for t in transcript]),
         ),
     ).fetchone()
     assert row is not None
@@ -121,7 +119,7 @@ def append(
         " duration_seconds = case when %s::text is null then s.duration_seconds else %s end"
         f" where s.id = %s and s.company_id = %s returning {_FULL}",
         (
-            Jsonb(transcript),
+            jsonb(transcript),
             end_reason,
             end_reason,
             end_reason,

@@ -14,14 +14,16 @@ import time
 import uuid
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from dojo.errors import Forbidden, Unauthorized
 from dojo.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # PyJWT (and cryptography under it) loads with the first token, not at cold start
+    import jwt
 
 RoleName = Literal["salesperson", "manager", "admin"]
 
@@ -65,6 +67,7 @@ class _JwksCache:
 
     def _fetch(self, url: str) -> None:
         import httpx  # paid on the first JWKS fetch, not at cold start
+        import jwt
 
         try:
             response = httpx.get(url, timeout=5.0)
@@ -108,6 +111,8 @@ def jwks_url(settings: Settings) -> str:
 
 
 def _signing_key(token: str, settings: Settings) -> tuple[Any, str]:
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
@@ -130,6 +135,8 @@ def _signing_key(token: str, settings: Settings) -> tuple[Any, str]:
 def verify_token(token: str, settings: Settings | None = None) -> Principal:
     """Verify a Supabase access token and return the caller; raises Unauthorized otherwise."""
     settings = settings or get_settings()
+    import jwt
+
     key, alg = _signing_key(token, settings)
     try:
         claims = jwt.decode(

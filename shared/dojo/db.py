@@ -15,18 +15,23 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
-import psycopg
 from fastapi import Depends
-from psycopg.rows import DictRow, dict_row
 
 from dojo.auth import Principal, member
 from dojo.errors import ServiceUnavailable
 from dojo.settings import get_settings
 
-if TYPE_CHECKING:  # the pool module loads on the first query, not at cold start
+# psycopg and its pool load with the first query, not at cold start (a /health answers without
+# them); type checkers see the real types.
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg.rows import DictRow
+    from psycopg.types.json import Jsonb
     from psycopg_pool import ConnectionPool
 
-Connection = psycopg.Connection[DictRow]
+    Connection = psycopg.Connection[DictRow]
+else:
+    Connection = Any
 
 _pool: ConnectionPool[Connection] | None = None
 _pool_lock = threading.Lock()
@@ -41,12 +46,20 @@ def _configure(conn: Connection) -> None:
     conn.autocommit = True
 
 
+def jsonb(value: Any) -> Jsonb:
+    """`value` as a jsonb query parameter."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
 def get_pool() -> ConnectionPool[Connection]:
     """The process-wide pool, opened on first use and reused across Lambda invocations."""
     global _pool
     if _pool is None:
         with _pool_lock:
             if _pool is None:
+                from psycopg.rows import dict_row
                 from psycopg_pool import ConnectionPool
 
                 settings = get_settings()
@@ -84,6 +97,8 @@ def close_pool() -> None:
 
 @contextmanager
 def _transaction(role: str, claims: Mapping[str, Any]) -> Iterator[Connection]:
+    import psycopg
+
     try:
         with get_pool().connection() as conn, conn.transaction():
             conn.execute(

@@ -18,11 +18,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from psycopg.types.json import Jsonb
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from dojo.db import Connection
+from dojo.db import Connection, jsonb
 from dojo.errors import BadRequest, ServiceUnavailable, Unauthorized, UpstreamError
 from dojo.observability import logger
 from dojo.settings import Settings, get_settings
@@ -535,7 +534,7 @@ def apply_call_report(conn: Connection, report: EndOfCallReport) -> dict[str, An
         " %s::numeric, %s::numeric, %s::timestamptz, %s::timestamptz)",
         (
             report.call.id,
-            Jsonb([t.model_dump() for t in turns]),
+            jsonb([t.model_dump() for t in turns]),
             report.recording,
             report.reason,
             report.total_cost,

@@ -235,7 +235,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
     assert len(old) > 2
 
     calls = {"n": 0}
-    real = ingest.Jsonb
+    real = ingest.jsonb
 
     def failing_jsonb(value):
         calls["n"] += 1
@@ -243,7 +243,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
             raise RuntimeError("worker died mid-write")
         return real(value)
 
-    monkeypatch.setattr(ingest, "Jsonb", failing_jsonb)
+    monkeypatch.setattr(ingest, "jsonb", failing_jsonb)
     response = api.post(f"/api/v1/onboarding/documents/{doc}/reprocess", headers=manager.headers)
     assert response.status_code == 202
     process()
@@ -256,7 +256,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
         "O processamento parou por um erro inesperado. Vamos tentar de novo automaticamente."
     )
 
-    monkeypatch.setattr(ingest, "Jsonb", real)
+    monkeypatch.setattr(ingest, "jsonb", real)
     assert (
         api.post(
             f"/api/v1/onboarding/documents/{doc}/reprocess", headers=manager.headers
