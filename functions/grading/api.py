@@ -7,13 +7,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from dojo.auth import CurrentUser, Manager
 from dojo.db import TenantDB, tenant_transaction
 from dojo.errors import Conflict, NotFound
+from dojo.settings import get_settings
 from grading import override, reports
 from grading.grade import grade_session
 from grading.messages import caller_locale, text
+from grading.regrade import STATUS_URL, RegradeAccepted, request_regrade
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 
@@ -51,17 +54,38 @@ def team(
     return reports.team(conn, since)
 
 
-@router.post("/sessions/{session_id}/regrade")
-def regrade(principal: Manager, session_id: uuid.UUID) -> dict[str, Any]:
-    """Grade a session again with its frozen rubric (the manager's override is kept)."""
+_ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"model": RegradeAccepted, "description": "regrade queued (model grader): poll status_url"}
+}
+
+
+@router.post("/sessions/{session_id}/regrade", response_model=dict[str, Any], responses=_ACCEPTED)
+def regrade(principal: Manager, session_id: uuid.UUID) -> dict[str, Any] | JSONResponse:
+    """Grade a session again with its frozen rubric (the manager's override is kept).
+
+    200 with the scorecard (offline grader), or 202 with the scorecard to poll (model grader:
+    it can take longer than the API's 30 s limit, so the grading hook runs it).
+    """
+    asynchronous = get_settings().llm_provider == "openai"
     with tenant_transaction(principal.claims) as conn:
         session = conn.execute(
             "select status, company_id from public.training_sessions where id = %s",
             (session_id,),
         ).fetchone()
         locale = caller_locale(conn)
+        if session is not None and asynchronous:
+            if session["status"] != "ended":
+                raise Conflict(text("session_not_ended", locale))
+            request_regrade(conn, session_id, session["company_id"])
     if session is None:
         raise NotFound(text("session_not_found", locale))
+    if asynchronous:
+        accepted = RegradeAccepted(session_id=session_id, status_url=STATUS_URL.format(session_id))
+        return JSONResponse(
+            accepted.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": accepted.status_url},
+        )
     outcome = grade_session(session_id, session["company_id"], regrade=True)
     if outcome.status == "not_ended":
         raise Conflict(text("session_not_ended", locale))

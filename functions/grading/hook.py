@@ -1,8 +1,10 @@
-"""`POST /internal/grading/hook`: the session-ended trigger's call (pg_net, shared secret).
+"""`POST /internal/grading/hook`: the session-ended trigger's and regrade requests' call (pg_net,
+shared secret).
 
 The secret is compared in constant time; without it the answer is 401 and nothing runs. The
 body names the session and its company, and grading is scoped to both. Delivering the same event
-twice (or concurrently) grades once: see `grade.grade_session`.
+twice (or concurrently) grades once: see `grade.grade_session` and, for "session.regrade",
+`regrade.run`.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ from pydantic import BaseModel
 
 from dojo.errors import NotFound
 from dojo.hooks import require_hook_secret
+from grading import regrade
 from grading.grade import grade_session
 
 router = APIRouter(tags=["internal"])
 
 
-class SessionEnded(BaseModel):
-    """The trigger's body."""
+class GradingEvent(BaseModel):
+    """The hook's body: a session ended (grade it) or a manager asked for a regrade."""
 
-    type: Literal["session.ended"]
+    type: Literal["session.ended", "session.regrade"]
     session_id: uuid.UUID
     company_id: uuid.UUID
 
@@ -31,8 +34,10 @@ class SessionEnded(BaseModel):
 @router.post(
     "/internal/grading/hook", include_in_schema=False, dependencies=[Depends(require_hook_secret)]
 )
-def grading_hook(event: SessionEnded) -> dict[str, Any]:
-    """Grade the session that just ended (idempotent)."""
+def grading_hook(event: GradingEvent) -> dict[str, Any]:
+    """Grade the session that just ended, or run its pending regrade (both idempotent)."""
+    if event.type == "session.regrade":
+        return regrade.run(event.session_id, event.company_id)
     outcome = grade_session(event.session_id, event.company_id)
     if outcome.status == "not_found":
         raise NotFound("no such session")

@@ -86,7 +86,8 @@ def _metrics(stored: dict[str, Any], locale: str) -> dict[str, Any]:
 
 _SESSION = """
 select s.id as session_id, s.user_id, s.mode, s.status as session_status, s.ended_at,
-       s.grading_error, s.grading_attempts, s.persona_snapshot ->> 'name' as persona_name,
+       s.grading_error, s.grading_attempts, s.regrade_requested_at,
+       s.persona_snapshot ->> 'name' as persona_name,
        c.locale, f.id as feedback_id, f.status, f.overall, f.scores, f.strengths,
        f.improvements, f.recommendations, f.metrics, f.grader, f.rubric_version,
        f.removed_quotes, f.override_scores, f.override_overall, f.override_note,
@@ -110,6 +111,8 @@ def session_feedback(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
         "persona": row["persona_name"],
         "mode": row["mode"],
         "ended_at": row["ended_at"],
+        # a manager's regrade is queued (model grader): the web app polls until it is false
+        "regrading": row["regrade_requested_at"] is not None,
     }
     if row["feedback_id"] is None:
         exhausted = row["grading_attempts"] >= get_settings().grading_max_attempts
@@ -132,6 +135,8 @@ def session_feedback(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
         "rubric_version": row["rubric_version"],
         "metrics": _metrics(row["metrics"] or {}, locale),
         "removed_quotes": row["removed_quotes"],
+        # the last grading attempt failed (a regrade): the feedback shown is the previous one
+        "regrade_failed": row["grading_error"] is not None,
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }

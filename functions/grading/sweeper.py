@@ -3,7 +3,8 @@
 pg_net delivers the trigger's call at most once; a lost delivery, a crash or a model outage
 leaves a session ended without feedback. The sweeper (a schedule in production, `dojo sweep`
 locally) picks those up, oldest first, and stops retrying a session after
-`grading_max_attempts` failures — a manager can still regrade it by hand.
+`grading_max_attempts` failures — a manager can still regrade it by hand. It also dispatches
+again the regrade requests whose hook was lost (see `grading.regrade`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dojo.db import service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
+from grading import regrade
 from grading.grade import grade_session
 
 BATCH = 25
@@ -36,7 +38,8 @@ def pending(limit: int = BATCH) -> list[tuple[uuid.UUID, uuid.UUID]]:
 
 
 def sweep(limit: int = BATCH) -> dict[str, Any]:
-    """Grade what is pending; one failure does not stop the others. Returns counts by outcome."""
+    """Grade what is pending and re-dispatch lost regrade requests; one failure does not stop
+    the others. Returns counts by outcome."""
     counts: dict[str, int] = {}
     for session_id, company_id in pending(limit):
         status: str
@@ -51,4 +54,6 @@ def sweep(limit: int = BATCH) -> dict[str, Any]:
             status = "failed"
             logger.exception("sweep: grading crashed", extra={"session": str(session_id)})
         counts[status] = counts.get(status, 0) + 1
+    for outcome, n in regrade.sweep(limit).items():
+        counts[outcome] = counts.get(outcome, 0) + n
     return {"swept": sum(counts.values()), **counts}

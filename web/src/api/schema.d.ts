@@ -185,6 +185,9 @@ export interface paths {
         /**
          * Regrade
          * @description Grade a session again with its frozen rubric (the manager's override is kept).
+         *
+         *     200 with the scorecard (offline grader), or 202 with the scorecard to poll (model grader:
+         *     it can take longer than the API's 30 s limit, so the grading hook runs it).
          */
         post: operations["regrade_api_v1_feedback_sessions__session_id__regrade_post"];
         delete?: never;
@@ -1096,6 +1099,25 @@ export interface components {
             role: string | null;
         };
         /**
+         * RegradeAccepted
+         * @description The 202 answer: the regrade is queued; poll `status_url` until `regrading` is false.
+         */
+        RegradeAccepted: {
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Status
+             * @default regrading
+             * @constant
+             */
+            status?: "regrading";
+            /** Status Url */
+            status_url: string;
+        };
+        /**
          * RoleChangeIn
          * @description A new role for a member.
          */
@@ -1891,6 +1913,15 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description regrade queued (model grader): poll status_url */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegradeAccepted"];
                 };
             };
             /** @description Validation Error */

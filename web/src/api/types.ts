@@ -169,7 +169,14 @@ export interface Feedback {
   improvements?: FeedbackItem[];
   recommendations?: FeedbackItem[];
   override?: { overall: number; scores: Record<string, number>; note: string | null; by: string | null; at: string | null } | null;
+  /** A manager's regrade is queued (model grader): poll until false. */
+  regrading?: boolean;
+  /** The last regrade failed; the scores shown are the previous ones. */
+  regrade_failed?: boolean;
 }
+
+/** `POST /api/v1/feedback/sessions/{id}/regrade` with the model grader: 202, poll `status_url`. */
+export type RegradeAccepted = components["schemas"]["RegradeAccepted"];
 
 export interface SeriesPoint {
   session_id: string;

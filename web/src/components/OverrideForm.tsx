@@ -1,10 +1,32 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Feedback } from "@/api/types";
+import type { Feedback, RegradeAccepted } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { Card, button, buttonSecondary, input, label, useErrorMessage } from "./ui";
+
+const POLL_MS = 2000;
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new DOMException("aborted", "AbortError"));
+    });
+  });
+
+/** With the model grader the regrade answers 202: poll the scorecard until it is no longer regrading. */
+async function regraded(accepted: RegradeAccepted, signal: AbortSignal): Promise<Feedback> {
+  for (;;) {
+    await sleep(POLL_MS, signal);
+    const card = await api.get<"/api/v1/feedback/sessions/{session_id}", Feedback>("/api/v1/feedback/sessions/{session_id}", {
+      path: { session_id: accepted.session_id },
+      signal,
+    });
+    if (!card.regrading) return card;
+  }
+}
 
 /** A manager overrides a session's category scores with a note (the model's scores are kept). */
 export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSaved: (next: Feedback) => void }) {
@@ -17,6 +39,9 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
   const [note, setNote] = useState(feedback.override?.note ?? "");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [regrading, setRegrading] = useState(false);
+  const polling = useRef<AbortController | null>(null);
+  useEffect(() => () => polling.current?.abort(), []);
 
   async function save(body: { scores?: Record<string, number>; note?: string; clear?: boolean }) {
     setBusy(true);
@@ -39,14 +64,26 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
     setBusy(true);
     setMessage(null);
     try {
-      const next = await api.post<"/api/v1/feedback/sessions/{session_id}/regrade", Feedback>("/api/v1/feedback/sessions/{session_id}/regrade", {
-        path: { session_id: feedback.session_id },
-      });
+      // 200: the new scorecard (offline grader); 202: queued (model grader), poll until done.
+      const answer = await api.post<"/api/v1/feedback/sessions/{session_id}/regrade", Feedback | RegradeAccepted>(
+        "/api/v1/feedback/sessions/{session_id}/regrade",
+        { path: { session_id: feedback.session_id } },
+      );
+      let next: Feedback;
+      if ("status_url" in answer) {
+        setRegrading(true);
+        polling.current = new AbortController();
+        next = await regraded(answer, polling.current.signal);
+      } else {
+        next = answer;
+      }
       onSaved(next);
-      setMessage({ ok: true, text: t("override.regraded") });
+      setMessage(next.regrade_failed ? { ok: false, text: t("override.regradeFailed") } : { ok: true, text: t("override.regraded") });
     } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") return;
       setMessage({ ok: false, text: errorMessage(error) });
     } finally {
+      setRegrading(false);
       setBusy(false);
     }
   }
@@ -91,6 +128,11 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
           </label>
           <textarea id="override-note" required maxLength={2000} rows={3} className={`${input} mt-1`} value={note} onChange={(e) => setNote(e.target.value)} />
         </div>
+        {regrading && (
+          <p role="status" className="text-sm text-slate-700">
+            {t("override.regrading")}
+          </p>
+        )}
         {message && (
           <p role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700" : "text-red-700"}`}>
             {message.text}
@@ -106,7 +148,7 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
             </button>
           )}
           <button type="button" className={buttonSecondary} disabled={busy} onClick={() => void regrade()}>
-            {t("override.regrade")}
+            {regrading ? t("override.regradingButton") : t("override.regrade")}
           </button>
         </div>
       </form>
