@@ -34,9 +34,9 @@ sys.path[:0] = [str(ROOT / "functions"), str(ROOT)]
 os.environ.setdefault("DOJO_ENVIRONMENT", "test")
 os.environ.setdefault("DOJO_LOG_LEVEL", "WARNING")  # one JSON document on stdout, no request logs
 
-from dojo.providers.embeddings import offline_vector  # noqa: E402
 from dojo.settings import get_settings  # noqa: E402
 from dojo_local import accounts, pg, runtime  # noqa: E402
+from dojo_local.offline.embeddings import offline_vector  # noqa: E402
 
 SECRET = "bench-webhook-secret"
 BUDGET_MS = 150.0

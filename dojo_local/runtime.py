@@ -39,7 +39,9 @@ def apply_settings(env: LocalEnv) -> None:
     from dojo import db
     from dojo.auth import clear_jwks_cache
     from dojo.settings import get_settings
+    from dojo_local import offline
 
+    offline.install()
     os.environ.update(
         {
             "DOJO_DATABASE_URL": env.database_url,

@@ -23,8 +23,10 @@ from psycopg.rows import dict_row
 os.environ.setdefault("DOJO_ENVIRONMENT", "test")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "SalesAIDojoTest")
 
-from dojo_local import accounts, pg, runtime
+from dojo_local import accounts, offline, pg, runtime
 from dojo_local.server import BackgroundServer, free_port
+
+offline.install()  # tests run in the local world: offline providers and stand-ins
 
 TABLES = (
     "public.usage, public.feedback, public.training_sessions, public.personas,"

@@ -10,6 +10,7 @@ import pytest
 from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.providers import embeddings
 from dojo.settings import get_settings
+from dojo_local.offline.embeddings import offline_vector
 
 BASE = "https://embeddings.test/v1"
 
@@ -33,7 +34,7 @@ def openai(monkeypatch, mock_http):
 def _ok(request: httpx.Request) -> httpx.Response:
     body = json.loads(request.content)
     data = [
-        {"object": "embedding", "index": i, "embedding": embeddings.offline_vector(t)}
+        {"object": "embedding", "index": i, "embedding": offline_vector(t)}
         for i, t in reversed(list(enumerate(body["input"])))  # order is by `index`, not position
     ]
     return httpx.Response(
@@ -53,7 +54,7 @@ def test_batches_of_100_in_order(openai) -> None:
     result = embeddings.embed(texts)
     assert result.requests == 3
     assert [len(json.loads(c.request.content)["input"]) for c in route.calls] == [100, 100, 50]
-    assert result.vectors[137] == embeddings.offline_vector("texto 137")
+    assert result.vectors[137] == offline_vector("texto 137")
     first = json.loads(route.calls[0].request.content)
     assert first["model"] == "text-embedding-3-small"
     assert first["dimensions"] == 1536
@@ -90,9 +91,9 @@ def test_client_errors_are_not_retried(openai) -> None:
 def test_offline_is_deterministic_normalised_and_accent_insensitive(monkeypatch) -> None:
     monkeypatch.setenv("DOJO_EMBEDDINGS_PROVIDER", "offline")
     get_settings.cache_clear()
-    a = embeddings.offline_vector("Preço do plano")
-    assert a == embeddings.offline_vector("Preço do plano")
-    assert a == embeddings.offline_vector("preco do plano")
+    a = offline_vector("Preço do plano")
+    assert a == offline_vector("Preço do plano")
+    assert a == offline_vector("preco do plano")
     assert abs(sum(v * v for v in a) - 1) < 1e-9
     result = embeddings.embed([f"t{i}" for i in range(201)])
     assert result.requests == 3

@@ -10,8 +10,8 @@ import pytest
 
 from dojo import retrieval
 from dojo.db import service_transaction, tenant_transaction
-from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
+from dojo_local.offline.embeddings import offline_vector
 
 DIM = 1536
 

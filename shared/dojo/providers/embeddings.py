@@ -1,28 +1,22 @@
-"""Text embeddings: OpenAI (batched, retried) or a deterministic offline embedder.
+"""Text embeddings through the configured provider; OpenAI (batched, retried) ships here.
 
 OpenAI's `/embeddings` is called over plain httpx (the REST shape is one POST), with our own
 retry policy (tenacity: exponential backoff with jitter on 429, 5xx, timeouts and connection
-errors), so the policy is in one place and the calls are testable with respx.
-
-The offline embedder hashes character n-grams (3-5) of the accent-folded, lower-cased words into
-1536 dimensions and L2-normalises the result, so the whole pipeline and retrieval work with no key
-and give the same vectors on every machine. Similar wording gives similar vectors; it is not a
-semantic model, and everything it produces is labelled with its own model name.
+errors), so the policy is in one place and the calls are testable with respx. The local
+runtime registers a deterministic offline embedder (`dojo_local.offline.embeddings`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
 import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dojo.errors import ServiceUnavailable, UpstreamError
+from dojo.providers.registry import Capability
 from dojo.settings import get_settings
 from dojo.usage import Usage
 
@@ -30,7 +24,13 @@ if TYPE_CHECKING:  # httpx loads on the first OpenAI call, not at cold start
     import httpx
 
 BATCH_SIZE = 100  # inputs per embeddings request (the API accepts up to 2048)
-_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class Embedder(Protocol):
+    """What embeds texts: vectors of `settings.embedding_dimensions` in input order."""
+
+    def embed(self, texts: Sequence[str], operation: str) -> Embedded:
+        """Embed `texts`; raises ServiceUnavailable when the provider cannot right now."""
 
 
 @dataclass(frozen=True)
@@ -47,21 +47,6 @@ def fold(text: str) -> str:
     """Lower-case and strip accents ("Preço" -> "preco"): Brazilian text is typed both ways."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def offline_vector(text: str, dimensions: int = 1536) -> list[float]:
-    """The deterministic hashed character n-gram vector of `text` (unit length, or zero)."""
-    vector = [0.0] * dimensions
-    for word in _WORD.findall(fold(text)):
-        padded = f" {word} "
-        grams = [padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
-        for gram in grams or [padded]:
-            digest = hashlib.blake2b(gram.encode(), digest_size=8).digest()
-            index = int.from_bytes(digest[:4], "little") % dimensions
-            sign = 1.0 if digest[4] & 1 else -1.0
-            vector[index] += sign
-    norm = math.sqrt(sum(v * v for v in vector))
-    return [v / norm for v in vector] if norm else vector
 
 
 class _Transient(Exception):
@@ -150,40 +135,46 @@ def _with_retries(
     raise ServiceUnavailable("the embeddings service is unavailable")  # pragma: no cover
 
 
-def embed(texts: Sequence[str], operation: str = "embed") -> Embedded:
-    """Embed `texts` with the configured provider: one request per `BATCH_SIZE` texts.
+class OpenAIEmbedder:
+    """OpenAI's `/embeddings`, one request per `BATCH_SIZE` texts, retried with backoff."""
 
-    OpenAI batches are retried with exponential backoff and jitter on 429, 5xx, timeouts and
-    connection errors (`openai_max_retries` retries); what still fails raises ServiceUnavailable,
-    which callers treat as "try again later". `requests` counts embedding calls made (offline:
-    batches computed), which is what the no-second-bill guarantees are measured in.
-    """
-    settings = get_settings()
-    model = settings.active_embedding_model
-    dims = settings.embedding_dimensions
-    started = time.monotonic()
-    batches = [texts[i : i + BATCH_SIZE] for i in range(0, len(texts), BATCH_SIZE)]
-    if settings.embeddings_provider == "offline":
-        vectors = [offline_vector(t, dims) for t in texts]
-        usage = Usage("embeddings", "offline", model, operation, inputs=len(texts))
-        return Embedded(vectors, model, usage, requests=len(batches))
-    vectors = []
-    tokens = 0
-    requests = 0
-    for batch in batches:
-        batch_vectors, batch_tokens, made = _with_retries(
-            batch, model, dims, settings.openai_max_retries + 1
+    def embed(self, texts: Sequence[str], operation: str) -> Embedded:
+        """Embed `texts`; transient failures are retried, what still fails is ServiceUnavailable."""
+        settings = get_settings()
+        model = settings.active_embedding_model
+        dims = settings.embedding_dimensions
+        started = time.monotonic()
+        vectors: list[list[float]] = []
+        tokens = 0
+        requests = 0
+        for i in range(0, len(texts), BATCH_SIZE):
+            batch_vectors, batch_tokens, made = _with_retries(
+                texts[i : i + BATCH_SIZE], model, dims, settings.openai_max_retries + 1
+            )
+            vectors.extend(batch_vectors)
+            tokens += batch_tokens
+            requests += made
+        usage = Usage(
+            "embeddings",
+            "openai",
+            model,
+            operation,
+            input_tokens=tokens,
+            inputs=len(texts),
+            seconds=round(time.monotonic() - started, 3),
         )
-        vectors.extend(batch_vectors)
-        tokens += batch_tokens
-        requests += made
-    usage = Usage(
-        "embeddings",
-        "openai",
-        model,
-        operation,
-        input_tokens=tokens,
-        inputs=len(texts),
-        seconds=round(time.monotonic() - started, 3),
-    )
-    return Embedded(vectors, model, usage, requests)
+        return Embedded(vectors, model, usage, requests)
+
+
+EMBEDDER: Capability[Embedder] = Capability("embeddings", kind="embeddings")
+EMBEDDER.register("openai", OpenAIEmbedder)
+
+
+def embed(texts: Sequence[str], operation: str = "embed") -> Embedded:
+    """Embed `texts` with the configured provider (one request per `BATCH_SIZE` texts).
+
+    What still fails after the provider's retries raises ServiceUnavailable, which callers treat
+    as "try again later". `requests` counts embedding calls made (offline: batches computed),
+    which is what the no-second-bill guarantees are measured in.
+    """
+    return EMBEDDER.get().embed(texts, operation)

@@ -14,6 +14,7 @@ import respx
 from dojo.errors import ServiceUnavailable
 from dojo.providers import embeddings
 from dojo_local import dispatcher
+from dojo_local.offline.embeddings import offline_vector
 from onboarding import ingest, storage, sweeper
 
 from .conftest import SALES_TEXT, chunks, document, make_pdf, upload
@@ -48,7 +49,7 @@ class FakeOpenAI:
         if self.fail_from is not None and len(self.requests) > self.fail_from:
             return httpx.Response(self.status, json={"error": {"message": "overloaded"}})
         data = [
-            {"object": "embedding", "index": i, "embedding": embeddings.offline_vector(t)}
+            {"object": "embedding", "index": i, "embedding": offline_vector(t)}
             for i, t in enumerate(body["input"])
         ]
         tokens = sum(len(t) // 4 for t in body["input"])

@@ -13,9 +13,9 @@ import httpx
 import psycopg
 import pytest
 
-from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
 from dojo_local import dispatcher
+from dojo_local.offline.embeddings import offline_vector
 from tests.openai_mock import point_llm_at
 
 MODEL = "offline-ngram-1536"

@@ -8,8 +8,8 @@ from typing import Any
 
 import psycopg
 
-from dojo.providers.embeddings import offline_vector
 from dojo.settings import get_settings
+from dojo_local.offline.embeddings import offline_vector
 
 OBJECTIONS = [
     "O plano Pro custa 2.000 reais por mês, caro demais para o nosso porte.",
