@@ -35,6 +35,18 @@ TABLES = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each run its own temporary root unless one was given.
+
+    pytest's default root is shared by every run of the same user and prunes older runs' folders,
+    which pulls the embedded database's data directory from under a concurrent run.
+    """
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="dojo-pytest-")
+
+
 @dataclass
 class LocalWorld:
     """The running local world of this test worker."""
