@@ -249,7 +249,10 @@ def package(
 
 
 def main() -> None:
-    """Entry point used by `python -m dojo_local`."""
+    """Entry point of `dojo` and `python -m dojo_local`."""
     os.environ.setdefault("DOJO_DATA_DIR", str(data_dir()))
-    app()
-    sys.exit(0)
+    try:
+        app()
+    except migrate.StaleDatabase as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(1)

@@ -25,15 +25,31 @@ def migration_files() -> list[tuple[str, Path]]:
     return local + migrations
 
 
+class StaleDatabase(RuntimeError):
+    """The database was migrated from files that are no longer in the tree."""
+
+
 def migrate(url: str) -> list[str]:
-    """Apply what has not been applied yet; returns the versions applied now (empty = no-op)."""
+    """Apply what has not been applied yet; returns the versions applied now (empty = no-op).
+
+    Raises StaleDatabase when the database carries migrations the tree no longer has (the schema
+    was rebaselined before any deploy): applying the new files on top would not give the schema
+    they describe, so the local database must be recreated.
+    """
     applied_now: list[str] = []
+    files = migration_files()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(_TRACKING)
         done = {
             r[0] for r in conn.execute("select version from supabase_migrations.schema_migrations")
         }
-        for version, path in migration_files():
+        unknown = sorted(done - {version for version, _ in files})
+        if unknown:
+            raise StaleDatabase(
+                f"this local database was built from migrations that no longer exist ({unknown[0]}"
+                f"{' and more' if len(unknown) > 1 else ''}); recreate it with `dojo db reset`"
+            )
+        for version, path in files:
             if version in done:
                 continue
             with conn.transaction():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dojo_local.paths import MIGRATIONS
 
-MIGRATION = MIGRATIONS / "20261126006000_realtime.sql"
+MIGRATION = MIGRATIONS / "20261201000900_realtime.sql"
 
 
 def _published(sql) -> set[str]:
