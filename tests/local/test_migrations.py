@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import psycopg
+import pytest
 
 from dojo_local import migrate
 from dojo_local.paths import MIGRATIONS
@@ -146,3 +147,29 @@ def test_migration_names_are_supabase_cli_versions_and_unique():
         assert re.fullmatch(r"\d{14}_[a-z0-9_]+\.sql", name), name
     versions = [name.split("_", 1)[0] for name in names]
     assert len(versions) == len(set(versions)), "two migrations share a version"
+
+
+def test_a_database_built_from_removed_migrations_is_told_to_reset(db_url):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(
+            "insert into supabase_migrations.schema_migrations (version, name)"
+            " values ('20261126000100', '20261126000100_foundation')"
+        )
+        try:
+            with pytest.raises(migrate.StaleDatabase, match="dojo db reset"):
+                migrate.migrate(db_url)
+        finally:
+            conn.execute(
+                "delete from supabase_migrations.schema_migrations where version = '20261126000100'"
+            )
+    assert migrate.migrate(db_url) == []
+
+
+def test_each_sql_function_is_defined_once_across_migrations():
+    defined: dict[str, list[str]] = {}
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        for name in re.findall(
+            r"create\s+(?:or\s+replace\s+)?function\s+([\w.]+)\s*\(", path.read_text(), re.I
+        ):
+            defined.setdefault(name.lower(), []).append(path.name)
+    assert {k: v for k, v in defined.items() if len(v) > 1} == {}
