@@ -101,6 +101,26 @@ def _translate(exc: Exception) -> Exception:
     return exc
 
 
+def _parse_once(
+    openai_client: OpenAI, per_request: dict[str, Any], request: dict[str, Any]
+) -> tuple[Any, Any]:
+    """One structured-output request: (the parsed answer or None, the raw response or None).
+
+    An answer that does not validate gives (None, None) so the caller asks again; any other API
+    error is translated into our own (rate limit and timeouts are "try again").
+    """
+    import openai
+
+    try:
+        response = openai_client.chat.completions.parse(**request, **per_request)
+    except (ValidationError, openai.LengthFinishReasonError, ValueError):
+        return None, None
+    except openai.OpenAIError as exc:
+        raise _translate(exc) from exc
+    parsed = response.choices[0].message.parsed if response.choices else None
+    return parsed, response
+
+
 def structured(
     messages: list[dict[str, Any]],
     schema: type[T],
@@ -116,41 +136,33 @@ def structured(
 ) -> Structured[T]:
     """Ask for an answer in `schema` (OpenAI structured outputs) and validate it.
 
-    `timeout` (seconds per request) and `max_retries` override the configured defaults for
-    callers with a deadline, such as a request path behind API Gateway's 30 s limit.
+    An answer that does not validate (or a refusal) is asked for again, `validation_retries`
+    times, with the tokens of every attempt counted. `timeout` (seconds per request) and
+    `max_retries` override the configured defaults for callers with a deadline, such as a
+    request path behind API Gateway's 30 s limit.
     """
-    import openai
-
     settings = get_settings()
     model = model or settings.llm_model
-    temp = settings.llm_temperature if temperature is None else temperature
-    last_error: Exception | None = None
+    request: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "response_format": schema,
+        "temperature": settings.llm_temperature if temperature is None else temperature,
+        "max_completion_tokens": max_tokens,
+        "seed": seed,
+    }
     input_tokens = output_tokens = 0
     started = time.monotonic()
     openai_client, per_request = _for_call(timeout, max_retries)
     for attempt in range(1, validation_retries + 2):
-        try:
-            response = openai_client.chat.completions.parse(
-                model=model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=schema,
-                temperature=temp,
-                max_completion_tokens=max_tokens,
-                seed=seed,
-                **per_request,
-            )
-        except (ValidationError, openai.LengthFinishReasonError, ValueError) as exc:
-            last_error = exc
+        parsed, response = _parse_once(openai_client, per_request, request)
+        if response is None:
             continue
-        except openai.OpenAIError as exc:
-            raise _translate(exc) from exc
         used = _usage(response, model, operation, started)
         input_tokens += used.input_tokens
         output_tokens += used.output_tokens
-        parsed = response.choices[0].message.parsed if response.choices else None
         if parsed is None:
-            last_error = ValueError("the model refused or returned nothing")
-            continue
+            continue  # the model refused or returned nothing
         total = Usage(
             kind="llm",
             provider="openai",
@@ -162,9 +174,7 @@ def structured(
             seconds=used.seconds,
         )
         return Structured(value=parsed, usage=total, attempts=attempt)
-    raise LLMOutputInvalid(
-        "the language model's answer was not valid; nothing was saved"
-    ) from last_error
+    raise LLMOutputInvalid("the language model's answer was not valid; nothing was saved")
 
 
 def chat(
