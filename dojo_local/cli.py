@@ -149,6 +149,18 @@ def sweep() -> None:
         console.print(f"[bold]{name}[/]: {json.dumps(result, default=str)}")
 
 
+def _manager_headers(env: runtime.LocalEnv, company: str, email: str) -> dict[str, str]:
+    """Authorization for a manager of `company` (created when missing)."""
+    import psycopg
+
+    slug = re.sub(r"[^a-z0-9]+", "-", company.lower()).strip("-") or "company"
+    uploader = email or f"ingest@{slug}.local"
+    with psycopg.connect(env.database_url, autocommit=True) as conn:
+        accounts.ensure_user(conn, uploader, company=company, role="manager")
+    token = accounts.issue_token(env.database_url, uploader, env.issuer)
+    return {"authorization": f"Bearer {token}"}
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="files to upload", exists=True)],
@@ -164,15 +176,7 @@ def ingest(
     files = [p for path in paths for p in (sorted(path.iterdir()) if path.is_dir() else [path])]
     port = free_port()
     env = runtime.prepare(f"http://127.0.0.1:{port}")
-    slug = re.sub(r"[^a-z0-9]+", "-", company.lower()).strip("-") or "company"
-    uploader = email or f"ingest@{slug}.local"
-    import psycopg
-
-    with psycopg.connect(env.database_url, autocommit=True) as conn:
-        accounts.ensure_user(conn, uploader, company=company, role="manager")
-    headers = {
-        "authorization": f"Bearer {accounts.issue_token(env.database_url, uploader, env.issuer)}"
-    }
+    headers = _manager_headers(env, company, email)
     server = BackgroundServer(port=port).start()
     failed = 0
     try:
