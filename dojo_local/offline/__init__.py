@@ -6,6 +6,16 @@ functions find them exactly as they find the production providers, through the s
 
 from __future__ import annotations
 
+import sys
+
+
+def _functions_importable() -> None:
+    """Make the function folders importable: capabilities are declared in `functions/<flow>`."""
+    from dojo_local.paths import FUNCTIONS
+
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))
+
 
 def install() -> None:
     """Register every offline provider and local stand-in (idempotent)."""
@@ -13,3 +23,9 @@ def install() -> None:
     from dojo_local.offline.embeddings import OfflineEmbedder
 
     EMBEDDER.register("offline", OfflineEmbedder)
+
+    _functions_importable()
+    from dojo_local.offline.roleplay import OfflineRoleplay
+    from sessions.roleplay import ROLEPLAY
+
+    ROLEPLAY.register("offline", OfflineRoleplay)

@@ -10,7 +10,6 @@ call if the report never arrives. Ending twice changes nothing.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from dojo.auth import Principal
 from dojo.db import tenant_transaction
@@ -19,11 +18,12 @@ from dojo.observability import logger
 from dojo.settings import get_settings
 from dojo.vapi import VapiClient
 from sessions import store
+from sessions.models import SessionEnded
 
 REASON = "salesperson-ended-call"
 
 
-def end(principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
+def end(principal: Principal, session_id: uuid.UUID) -> SessionEnded:
     """End the caller's session; for a live voice call, also ask Vapi to hang up."""
     with tenant_transaction(principal.claims) as conn:
         visible = store.owned(conn, principal, session_id)
@@ -39,10 +39,11 @@ def end(principal: Principal, session_id: uuid.UUID) -> dict[str, Any]:
     outcome = None
     if live_call:
         outcome = _hang_up(live_call)
-    view = store.public_view(row, with_transcript=True)
-    view["awaiting_call_report"] = row["mode"] == "voice" and row["status"] in ("created", "active")
-    view["call_end"] = outcome
-    return view
+    return SessionEnded.from_row(
+        row,
+        awaiting_call_report=row["mode"] == "voice" and row["status"] in ("created", "active"),
+        call_end=outcome,
+    )
 
 
 def _hang_up(call_id: str) -> str:

@@ -14,11 +14,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from dojo.db import Connection
 from dojo.errors import Conflict, NotFound
-
-_COLUMNS = (
-    "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
-    " difficulty, end_conditions, speaking_style, voice_id, first_message, locale"
-)
+from sessions import store
+from sessions.models import PersonaSummary
 
 
 class Objection(BaseModel):
@@ -90,36 +87,31 @@ class Persona(BaseModel):
             if v
         ]
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> PersonaSummary:
         """What the salesperson may see: who they are calling, never what the persona hides."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "role": self.role,
-            "difficulty": self.difficulty,
-            "company_profile": {
+        return PersonaSummary(
+            id=self.id,
+            name=self.name,
+            role=self.role,
+            difficulty=self.difficulty,
+            company_profile={
                 k: self.company_profile[k]
                 for k in ("segment", "size", "region")
                 if k in self.company_profile
             },
-        }
+        )
 
 
 def load(conn: Connection, persona_id: uuid.UUID | None) -> Persona:
     """The chosen persona, or a random active one; RLS hides other companies' (404)."""
     if persona_id is not None:
-        row = conn.execute(
-            f"select {_COLUMNS}, status from public.personas where id = %s", (persona_id,)
-        ).fetchone()
+        row = store.persona_row(conn, persona_id)
         if row is None:
             raise NotFound("persona not found")
         if row["status"] != "active":
             raise Conflict("this persona is archived")
     else:
-        row = conn.execute(
-            f"select {_COLUMNS}, status from public.personas where status = 'active'"
-            " order by random() limit 1"
-        ).fetchone()
+        row = store.random_persona_row(conn)
         if row is None:
             raise Conflict("no active persona yet: ask a manager to generate personas")
     return Persona.model_validate(row)

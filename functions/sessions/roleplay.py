@@ -1,8 +1,13 @@
-"""The persona's next text turn: the language model with the shared prompt, or the offline rules.
+"""The persona's next text turn, from whichever language-model provider the settings choose.
 
-Online, the model gets the same system prompt as a voice call and two tools: the knowledge base
-search (run here with hybrid retrieval, scoped to the session's company) and `end_call`. Tool
-rounds are bounded; every model call's usage is recorded against the company.
+`ROLEPLAY` is the capability; the OpenAI implementation ships here (registered as "openai"), the
+rule-based offline persona lives in the local runtime (`dojo_local.offline.roleplay`).
+
+The model gets the same system prompt as a voice call and two tools: the knowledge-base search
+(answered by the `lookup` the caller passes, scoped to the session's company) and `end_call`.
+Tool rounds are bounded by count and by the turn's deadline. Nothing here touches the database:
+the caller reads the conversation before and writes the answer (with its usage) after, so no
+connection waits on the model.
 """
 
 from __future__ import annotations
@@ -10,29 +15,52 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from dojo import usage
-from dojo.db import Connection
 from dojo.errors import ServiceUnavailable, UpstreamError
-from dojo.retrieval import search
+from dojo.providers.registry import Capability
 from dojo.settings import get_settings
+from dojo.usage import Usage
 from dojo.vapi import TOOL_NAME, single_line
 from sessions import prompt
-from sessions.offline import OfflinePersona, Reply
 from sessions.persona import Persona
+
+Lookup = Callable[[str], list[str]]
+"""Knowledge-base passages for a query, best first (the session's company only)."""
 
 
 @dataclass(frozen=True)
 class Conversation:
-    """What the persona needs to answer: who it is, where, and what was said."""
+    """What the persona needs to answer: who it is, where, what was said, and by when."""
 
     persona: Persona
     seller: str
     company_id: uuid.UUID
     session_id: uuid.UUID
     transcript: list[dict[str, Any]]
+    deadline: float  # time.monotonic() by which the answer must be ready
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The persona's answer to one salesperson turn, and what producing it consumed."""
+
+    text: str
+    end: bool = False
+    end_reason: str | None = None
+    usage: tuple[Usage, ...] = ()
+
+
+class PersonaActor(Protocol):
+    """Plays the persona of a text session."""
+
+    def next_turn(self, talk: Conversation, message: str, lookup: Lookup) -> Reply:
+        """The persona's answer to `message`; `lookup` searches the seller's knowledge base."""
+
+
+ROLEPLAY: Capability[PersonaActor] = Capability("sessions.roleplay", kind="llm")
 
 
 def _tools(locale: str) -> list[dict[str, Any]]:
@@ -65,13 +93,7 @@ def _tools(locale: str) -> list[dict[str, Any]]:
     ]
 
 
-def lookup(conn: Connection, company_id: uuid.UUID, query: str) -> list[str]:
-    """Knowledge-base passages for `query`, best first (the company's chunks only)."""
-    settings = get_settings()
-    return [hit.content for hit in search(conn, company_id, query, k=settings.vapi_tool_top_k)]
-
-
-def _tool_result(conn: Connection, company_id: uuid.UUID, arguments: str) -> str:
+def _tool_result(lookup: Lookup, arguments: str) -> str:
     try:
         args = json.loads(arguments or "{}")
     except ValueError:
@@ -79,18 +101,15 @@ def _tool_result(conn: Connection, company_id: uuid.UUID, arguments: str) -> str
     query = str(args.get("query") or "").strip() if isinstance(args, dict) else ""
     if not query:
         return "Nenhuma consulta informada."
-    passages = lookup(conn, company_id, query)
+    passages = lookup(query)
     if not passages:
         return "Nada encontrado no material."
     text = " | ".join(f"Trecho {i}: {p}" for i, p in enumerate(passages, 1))
     return single_line(text, get_settings().vapi_tool_result_chars)
 
 
-def online(conn: Connection, talk: Conversation, message: str) -> Reply:
-    """The model's answer as the persona, running its knowledge-base lookups."""
-    from dojo.providers import llm
-
-    settings = get_settings()
+def _opening(talk: Conversation, message: str) -> list[dict[str, Any]]:
+    """The system prompt, the conversation so far and the new message, in chat form."""
     messages: list[dict[str, Any]] = [
         {"role": "system", "content": prompt.build(talk.persona, mode="text", seller=talk.seller)}
     ]
@@ -98,68 +117,72 @@ def online(conn: Connection, talk: Conversation, message: str) -> Reply:
         role = "user" if turn.get("speaker") == "salesperson" else "assistant"
         messages.append({"role": role, "content": str(turn.get("text") or "")})
     messages.append({"role": "user", "content": message})
-    tools = _tools(talk.persona.locale)
-    ending = False
-    deadline = time.monotonic() + settings.session_turn_budget_seconds
-    for round_ in range(settings.session_tool_rounds + 1):
-        last = round_ == settings.session_tool_rounds
-        remaining = deadline - time.monotonic()
-        if remaining < 1:
-            raise ServiceUnavailable("the persona took too long to answer; send the message again")
-        # no SDK retries inside a turn: a retry would outlive the request; the user resends
-        reply = llm.chat(
-            messages,
-            operation="session.reply",
-            tools=None if last else tools,
-            max_tokens=settings.session_reply_max_tokens,
-            timeout=remaining,
-            max_retries=0,
-        )
-        usage.record(conn, talk.company_id, reply.usage, ref_id=talk.session_id)
-        if not reply.tool_calls:
-            text = " ".join(reply.content.split())
-            if not text:
-                raise UpstreamError("the persona did not answer; try again")
-            return Reply(text, ending, "persona-ended-call" if ending else None)
-        messages.append(
+    return messages
+
+
+def _assistant_turn(content: str, calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """The model's tool-calling message, echoed back so it sees its own calls."""
+    return {
+        "role": "assistant",
+        "content": content or None,
+        "tool_calls": [
             {
-                "role": "assistant",
-                "content": reply.content or None,
-                "tool_calls": [
-                    {
-                        "id": c["id"],
-                        "type": "function",
-                        "function": {"name": c["name"], "arguments": c["arguments"]},
-                    }
-                    for c in reply.tool_calls
-                ],
+                "id": c["id"],
+                "type": "function",
+                "function": {"name": c["name"], "arguments": c["arguments"]},
             }
-        )
-        for call in reply.tool_calls:
-            if call["name"] == prompt.END_TOOL_TEXT:
-                ending = True
-                result = "ok"
-            elif call["name"] == TOOL_NAME:
-                result = _tool_result(conn, talk.company_id, call["arguments"])
-            else:
-                result = "unknown tool"
-            messages.append({"role": "tool", "tool_call_id": call["id"], "content": result})
-        if ending and reply.content.strip():
-            return Reply(" ".join(reply.content.split()), True, "persona-ended-call")
-    raise UpstreamError("the persona did not answer; try again")
+            for c in calls
+        ],
+    }
 
 
-def offline(conn: Connection, talk: Conversation, message: str) -> Reply:
-    """The deterministic offline persona's answer."""
-    history = [
-        str(t.get("text") or "") for t in talk.transcript if t.get("speaker") == "salesperson"
-    ]
-    actor = OfflinePersona(talk.persona, lambda q: lookup(conn, talk.company_id, q))
-    return actor.reply(history, message)
+class ModelActor:
+    """The persona played by the configured chat model (OpenAI or a compatible endpoint)."""
+
+    def next_turn(self, talk: Conversation, message: str, lookup: Lookup) -> Reply:
+        """The model's answer as the persona, running its knowledge-base lookups."""
+        from dojo.providers import llm
+
+        settings = get_settings()
+        messages = _opening(talk, message)
+        tools = _tools(talk.persona.locale)
+        spent: list[Usage] = []
+        ending = False
+        for round_ in range(settings.session_tool_rounds + 1):
+            last = round_ == settings.session_tool_rounds
+            remaining = talk.deadline - time.monotonic()
+            if remaining < 1:
+                raise ServiceUnavailable(
+                    "the persona took too long to answer; send the message again"
+                )
+            # no SDK retries inside a turn: a retry would outlive the request; the user resends
+            reply = llm.chat(
+                messages,
+                operation="session.reply",
+                tools=None if last else tools,
+                max_tokens=settings.session_reply_max_tokens,
+                timeout=remaining,
+                max_retries=0,
+            )
+            spent.append(reply.usage)
+            text = " ".join(reply.content.split())
+            if not reply.tool_calls:
+                if not text:
+                    raise UpstreamError("the persona did not answer; try again")
+                return Reply(text, ending, "persona-ended-call" if ending else None, tuple(spent))
+            messages.append(_assistant_turn(reply.content, reply.tool_calls))
+            for call in reply.tool_calls:
+                if call["name"] == prompt.END_TOOL_TEXT:
+                    ending = True
+                    result = "ok"
+                elif call["name"] == TOOL_NAME:
+                    result = _tool_result(lookup, call["arguments"])
+                else:
+                    result = "unknown tool"
+                messages.append({"role": "tool", "tool_call_id": call["id"], "content": result})
+            if ending and text:
+                return Reply(text, True, "persona-ended-call", tuple(spent))
+        raise UpstreamError("the persona did not answer; try again")
 
 
-def answer(conn: Connection, talk: Conversation, message: str) -> Reply:
-    """The persona's next turn with the configured language model (offline without a key)."""
-    if get_settings().llm_provider == "openai":
-        return online(conn, talk, message)
-    return offline(conn, talk, message)
+ROLEPLAY.register("openai", ModelActor)

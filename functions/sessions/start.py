@@ -5,28 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from dojo.auth import Principal
-from dojo.db import Connection, tenant_transaction
-from dojo.errors import AppError, NotFound, ServiceUnavailable
+from dojo.db import tenant_transaction
+from dojo.errors import AppError, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
-from dojo.vapi import TranscriptTurn, VapiClient, word_count
+from dojo.vapi import CreateWebCall, TranscriptTurn, VapiClient, WebCall, word_count
 from sessions import persona as personas
 from sessions import prompt, store, voice
+from sessions.models import CallJoin, SessionSummary, Started, StartIn
 from sessions.persona import Persona
 
 WORDS_PER_SECOND = 2.5  # ~150 words a minute: text turns get the time they would take to say
-
-
-class StartIn(BaseModel):
-    """A request to start practising."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    persona_id: uuid.UUID | None = None
-    mode: Literal["voice", "text"] = "text"
 
 
 def spoken_turn(
@@ -43,42 +35,35 @@ def spoken_turn(
     )
 
 
-def seller_name(conn: Connection) -> str:
-    """The caller's company name (the seller the persona is talking to)."""
-    row = conn.execute("select name from public.companies limit 1").fetchone()
-    if row is None:
-        raise NotFound("company not found")
-    return str(row["name"])
-
-
 def _snapshot(persona: Persona) -> dict[str, Any]:
     return {**persona.model_dump(mode="json"), "prompt_version": prompt.PROMPT_VERSION}
 
 
-def start_text(conn: Connection, principal: Principal, body: StartIn) -> dict[str, Any]:
+def start_text(principal: Principal, body: StartIn) -> Started:
     """A text session: active now, the persona's first message is turn 0."""
-    persona = personas.load(conn, body.persona_id)
-    first = persona.first_message.strip() or "Alô?"
-    row = store.insert(
-        conn,
-        session_id=uuid.uuid4(),
-        principal=principal,
-        persona=persona,
-        mode="text",
-        status="active",
-        rubric_version=get_settings().rubric_version,
-        transcript=[spoken_turn("persona", first, 0.0)],
-        snapshot=_snapshot(persona),
+    with tenant_transaction(principal.claims) as conn:
+        persona = personas.load(conn, body.persona_id)
+        first = persona.first_message.strip() or "Alô?"
+        row = store.insert(
+            conn,
+            session_id=uuid.uuid4(),
+            principal=principal,
+            persona_id=persona.id,
+            mode="text",
+            status="active",
+            rubric_version=get_settings().rubric_version,
+            transcript=[spoken_turn("persona", first, 0.0)],
+            snapshot=_snapshot(persona),
+        )
+    return Started(
+        session_id=row["id"],
+        session=SessionSummary.from_row(row),
+        first_message=first,
+        persona=persona.summary(),
     )
-    return {
-        "session_id": row["id"],
-        "session": store.public_view(row, with_transcript=True),
-        "first_message": first,
-        "persona": persona.summary(),
-    }
 
 
-def start_voice(principal: Principal, body: StartIn) -> dict[str, Any]:
+def start_voice(principal: Principal, body: StartIn) -> Started:
     """A voice session: the web call is created here and bound to the session before answering.
 
     The browser gets the call id, its join URL and the public key, nothing else: the prompt, the
@@ -89,7 +74,7 @@ def start_voice(principal: Principal, body: StartIn) -> dict[str, Any]:
     session_id = uuid.uuid4()
     with tenant_transaction(principal.claims) as conn:
         persona = personas.load(conn, body.persona_id)
-        seller = seller_name(conn)
+        seller = store.company_name(conn)
         assert principal.company_id is not None
         try:
             assistant = voice.assistant_for(
@@ -102,19 +87,43 @@ def start_voice(principal: Principal, body: StartIn) -> dict[str, Any]:
         except ValidationError as exc:
             raise ServiceUnavailable("voice calls are misconfigured (voice or model)") from exc
         client = VapiClient(settings)
-        row = store.insert(
+        store.insert(
             conn,
             session_id=session_id,
             principal=principal,
-            persona=persona,
+            persona_id=persona.id,
             mode="voice",
             status="created",
             rubric_version=settings.rubric_version,
             transcript=[],
             snapshot=_snapshot(persona),
         )
+    call = _place_call(principal, session_id, client, voice.web_call_request(assistant))
+    with tenant_transaction(principal.claims) as conn:
+        store.as_service(conn)
+        store.bind_call(conn, session_id, call.id)
+        row = store.visible(conn, session_id)
+    logger.info("voice session started", extra={"session_id": str(session_id), "call": call.id})
+    return Started(
+        session_id=session_id,
+        session=SessionSummary.from_row(row),
+        persona=persona.summary(),
+        call=CallJoin(
+            id=call.id,
+            web_call_url=call.web_call_url,
+            public_key=settings.vapi_public_key or None,
+        ),
+        max_duration_seconds=settings.vapi_max_duration_seconds,
+    )
+
+
+def _place_call(
+    principal: Principal, session_id: uuid.UUID, client: VapiClient, request: CreateWebCall
+) -> WebCall:
+    """Create the web call (no transaction open); if Vapi refuses, the session is marked failed
+    with the reason and the error is raised."""
     try:
-        call = client.create_web_call(voice.web_call_request(assistant))
+        return client.create_web_call(request)
     except AppError as exc:
         with tenant_transaction(principal.claims) as conn:
             store.as_service(conn)
@@ -122,19 +131,3 @@ def start_voice(principal: Principal, body: StartIn) -> dict[str, Any]:
         raise
     finally:
         client.close()
-    with tenant_transaction(principal.claims) as conn:
-        store.as_service(conn)
-        store.bind_call(conn, session_id, call.id)
-        row = store.visible(conn, session_id)
-    logger.info("voice session started", extra={"session_id": str(session_id), "call": call.id})
-    return {
-        "session_id": session_id,
-        "session": store.public_view(row, with_transcript=False),
-        "persona": persona.summary(),
-        "call": {
-            "id": call.id,
-            "web_call_url": call.web_call_url,
-            "public_key": settings.vapi_public_key or None,
-        },
-        "max_duration_seconds": settings.vapi_max_duration_seconds,
-    }

@@ -1,4 +1,4 @@
-"""Reading and writing `training_sessions`.
+"""All of the sessions function's SQL: `training_sessions`, and what a session reads around it.
 
 Reads go through RLS (the caller's tenant transaction): a session the caller cannot see is a 404.
 The table is written only by the service role (authenticated has SELECT only), so writers first
@@ -14,8 +14,8 @@ from typing import Any, Literal
 from dojo.auth import Principal
 from dojo.db import Connection, jsonb
 from dojo.errors import Forbidden, NotFound
+from dojo.retrieval import search
 from dojo.vapi import TranscriptTurn
-from sessions.persona import Persona, from_snapshot
 
 _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
@@ -25,12 +25,22 @@ _SUMMARY = (
     " s.persona_snapshot ->> 'difficulty' as persona_difficulty"
 )
 _FULL = f"{_SUMMARY}, s.transcript, s.recording_url, s.persona_snapshot"
+# Seconds since the session started, on the database's clock (text turns are timed by it).
+_ELAPSED = (
+    "extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"
+    " as elapsed"
+)
+_PERSONA = (
+    "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
+    " difficulty, end_conditions, speaking_style, voice_id, first_message, locale, status"
+)
 
 
 def visible(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
-    """The session as the caller may see it (RLS), with transcript; NotFound otherwise."""
+    """The session as the caller may see it (RLS), with transcript and `elapsed`; else NotFound."""
     row = conn.execute(
-        f"select {_FULL} from public.training_sessions s where s.id = %s", (session_id,)
+        f"select {_FULL}, {_ELAPSED} from public.training_sessions s where s.id = %s",
+        (session_id,),
     ).fetchone()
     if row is None:
         raise NotFound("session not found")
@@ -53,9 +63,7 @@ def as_service(conn: Connection) -> None:
 def lock(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
     """Lock the session row (service role) and return it fresh, with seconds since its start."""
     locked = conn.execute(
-        f"select {_FULL},"
-        " extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"
-        " as elapsed"
+        f"select {_FULL}, {_ELAPSED}"
         " from public.training_sessions s where s.id = %s and s.company_id = %s for update",
         (row["id"], row["company_id"]),
     ).fetchone()
@@ -69,7 +77,7 @@ def insert(
     *,
     session_id: uuid.UUID,
     principal: Principal,
-    persona: Persona,
+    persona_id: uuid.UUID,
     mode: Literal["voice", "text"],
     status: Literal["created", "active"],
     rubric_version: str,
@@ -88,7 +96,7 @@ def insert(
             session_id,
             principal.company_id,
             principal.user_id,
-            persona.id,
+            persona_id,
             mode,
             status,
             jsonb(snapshot),
@@ -185,40 +193,59 @@ def listing(
     ).fetchall()
 
 
-def persona_of(row: dict[str, Any]) -> Persona:
-    """The persona frozen into the session."""
-    return from_snapshot(row["persona_snapshot"])
+def persona_row(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any] | None:
+    """The persona a session would play (RLS: other companies' are None), with its status."""
+    return conn.execute(
+        f"select {_PERSONA} from public.personas where id = %s", (persona_id,)
+    ).fetchone()
 
 
-def public_view(row: dict[str, Any], *, with_transcript: bool) -> dict[str, Any]:
-    """The session as the API shows it: never the persona's hidden facts, objections or prompt."""
-    view: dict[str, Any] = {
-        "id": row["id"],
-        "user_id": row["user_id"],
-        "mode": row["mode"],
-        "status": row["status"],
-        "persona": {
-            "id": row["persona_id"],
-            "name": row["persona_name"],
-            "role": row["persona_role"],
-            "difficulty": row["persona_difficulty"],
-        },
-        "rubric_version": row["rubric_version"],
-        "vapi_call_id": row["vapi_call_id"],
-        "started_at": row["started_at"],
-        "ended_at": row["ended_at"],
-        "ended_reason": row["ended_reason"],
-        "duration_seconds": None
-        if row["duration_seconds"] is None
-        else float(row["duration_seconds"]),
-        "turn_count": row["turn_count"],
-        "created_at": row["created_at"],
-    }
-    if "user_name" in row:
-        view["user"] = {"name": row["user_name"], "email": row["user_email"]}
-    if with_transcript:
-        view["transcript"] = [
-            {"index": i, **turn} for i, turn in enumerate(row.get("transcript") or [])
-        ]
-        view["recording_url"] = row.get("recording_url")
-    return view
+def random_persona_row(conn: Connection) -> dict[str, Any] | None:
+    """Any active persona of the caller's company (RLS), or None when there is none."""
+    return conn.execute(
+        f"select {_PERSONA} from public.personas where status = 'active' order by random() limit 1"
+    ).fetchone()
+
+
+def company_name(conn: Connection) -> str:
+    """The caller's company name (RLS shows one company: their own)."""
+    row = conn.execute("select name from public.companies limit 1").fetchone()
+    if row is None:
+        raise NotFound("company not found")
+    return str(row["name"])
+
+
+def knowledge(
+    conn: Connection, company_id: uuid.UUID, query: str, k: int, vector: tuple[float, ...]
+) -> list[str]:
+    """The company's knowledge-base passages for `query`, best first (hybrid retrieval).
+
+    `vector` is the query's embedding, made before this transaction began: embedding is an
+    outside call, and no connection waits on one.
+    """
+    return [hit.content for hit in search(conn, company_id, query, k=k, vector=vector)]
+
+
+def stale(
+    conn: Connection,
+    *,
+    text_idle_seconds: int,
+    voice_max_seconds: int,
+    voice_grace_seconds: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Sessions nobody finished (service role): see `private.stale_sessions`."""
+    return conn.execute(
+        "select * from private.stale_sessions(%s, %s, %s, %s)",
+        (text_idle_seconds, voice_max_seconds, voice_grace_seconds, limit),
+    ).fetchall()
+
+
+def end_open(conn: Connection, session_id: uuid.UUID, *, status: str, reason: str) -> None:
+    """End a session still open (service role); a finished one is left as it is."""
+    conn.execute(
+        "update public.training_sessions set status = %s, ended_at = coalesce(ended_at, now()),"
+        " ended_reason = coalesce(ended_reason, %s)"
+        " where id = %s and status in ('created', 'active')",
+        (status, reason, session_id),
+    )

@@ -11,6 +11,7 @@ Each session is handled in its own transaction: one failure does not stop the ot
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from dojo.db import service_transaction
@@ -18,20 +19,16 @@ from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
 from dojo.vapi import VapiClient, apply_call_report, report_from_call
+from sessions import store
 
 BATCH = 50
 GRACE_SECONDS = 600  # the report normally lands within seconds of the call's end
 GIVE_UP_SECONDS = 4 * 3600
 
 
-def _end(session_id: Any, status: str, reason: str) -> None:
+def _end(session_id: uuid.UUID, status: str, reason: str) -> None:
     with service_transaction() as conn:
-        conn.execute(
-            "update public.training_sessions set status = %s, ended_at = coalesce(ended_at, now()),"
-            " ended_reason = coalesce(ended_reason, %s)"
-            " where id = %s and status in ('created', 'active')",
-            (status, reason, session_id),
-        )
+        store.end_open(conn, session_id, status=status, reason=reason)
 
 
 def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
@@ -51,19 +48,17 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
     return "pending"
 
 
-def sweep() -> dict[str, Any]:
+def sweep() -> dict[str, int]:
     """One pass over stale sessions; returns what it did (the scheduled Lambda's result)."""
     settings = get_settings()
     with service_transaction() as conn:
-        rows = conn.execute(
-            "select * from private.stale_sessions(%s, %s, %s, %s)",
-            (
-                settings.session_max_seconds + 300,
-                settings.vapi_max_duration_seconds,
-                GRACE_SECONDS,
-                BATCH,
-            ),
-        ).fetchall()
+        rows = store.stale(
+            conn,
+            text_idle_seconds=settings.session_max_seconds + 300,
+            voice_max_seconds=settings.vapi_max_duration_seconds,
+            voice_grace_seconds=GRACE_SECONDS,
+            limit=BATCH,
+        )
     done: dict[str, int] = {"abandoned": 0, "failed": 0, "recovered": 0, "closed": 0, "pending": 0}
     client: VapiClient | None = None
     try:

@@ -40,17 +40,28 @@ def _literal(vector: tuple[float, ...]) -> str:
     return "[" + ",".join(f"{v:.7g}" for v in vector) + "]"
 
 
-def search(conn: Connection, company_id: uuid.UUID, query: str, k: int = 5) -> list[Hit]:
-    """The `k` best chunks of `company_id` for `query`, best first."""
+def search(
+    conn: Connection,
+    company_id: uuid.UUID,
+    query: str,
+    k: int = 5,
+    *,
+    vector: tuple[float, ...] | None = None,
+) -> list[Hit]:
+    """The `k` best chunks of `company_id` for `query`, best first.
+
+    Pass `vector` (from `query_vector`) to embed before the transaction opens, so no connection
+    waits on the embeddings provider; without it the query is embedded here.
+    """
     query = query.strip()
     if not query:
         return []
     model = get_settings().active_embedding_model
-    vector = _literal(query_vector(query, model))
+    embedded = _literal(vector if vector is not None else query_vector(query, model))
     rows = conn.execute(
         "select id, document_id, chunk_index, content, metadata, score, similarity"
         " from public.hybrid_search(%s, %s::extensions.vector, %s, %s, %s)",
-        (query, vector, k, company_id, model),
+        (query, embedded, k, company_id, model),
     ).fetchall()
     return [
         Hit(

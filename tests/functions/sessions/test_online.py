@@ -155,3 +155,74 @@ def test_a_turn_that_outlives_its_budget_is_503_and_stores_nothing(
         "select jsonb_array_length(transcript) as n from training_sessions"
     ).fetchone()
     assert row["n"] == 1
+
+
+def test_no_transaction_stays_open_while_the_model_answers(api, sql, session, mock_http):
+    user, sid = session
+    seen: list[tuple[int, int]] = []
+    answers = iter(
+        [
+            completion(calls=[("c1", "search_knowledge_base", '{"query": "preço do plano Pro"}')]),
+            completion("Caro demais para nós."),
+        ]
+    )
+
+    def model(request):
+        free = sql.execute(
+            "select id from public.training_sessions where id = %s for update skip locked", (sid,)
+        ).fetchall()
+        open_transactions = sql.execute(
+            "select count(*) as n from pg_stat_activity"
+            " where state like 'idle in transaction%' and pid <> pg_backend_pid()"
+        ).fetchone()["n"]
+        seen.append((len(free), open_transactions))
+        return httpx.Response(200, json=next(answers))
+
+    mock_http.post(f"{LLM}/chat/completions").mock(side_effect=model)
+    response = _say(api, user, sid, "O plano Pro resolve isso.")
+    assert response.status_code == 200, response.text
+    # both model calls (before and after the knowledge-base lookup) ran with the row unlocked
+    # and no transaction of the app left open
+    assert seen == [(1, 0), (1, 0)]
+
+
+def test_a_turn_that_lands_while_the_model_answers_is_answered_again(api, sql, session, mock_http):
+    user, sid = session
+    landed = [
+        {"speaker": "salesperson", "text": "Bom dia!", "start": 1.0, "end": 2.0, "words": 2},
+        {"speaker": "persona", "text": "Pois não?", "start": 2.0, "end": 3.0, "words": 2},
+    ]
+    calls = 0
+
+    def model(request):
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # another message is stored while this one is being answered
+            sql.execute("set lock_timeout = '5s'")  # a row held across the call fails, not hangs
+            sql.execute(
+                "update public.training_sessions set transcript = transcript || %s::jsonb"
+                " where id = %s",
+                (json.dumps(landed), sid),
+            )
+            return httpx.Response(200, json=completion("Resposta ao que não sabia."))
+        return httpx.Response(200, json=completion("Resposta com tudo o que foi dito."))
+
+    route = mock_http.post(f"{LLM}/chat/completions").mock(side_effect=model)
+    response = _say(api, user, sid, "Quanto custa?")
+    assert response.status_code == 200, response.text
+    turns = response.json()["turns"]
+    assert [t["index"] for t in turns] == [3, 4]
+    assert turns[1]["text"] == "Resposta com tudo o que foi dito."
+    again = json.loads(route.calls[1].request.content)["messages"]
+    assert [m["content"] for m in again[-3:]] == ["Bom dia!", "Pois não?", "Quanto custa?"]
+    transcript = sql.execute(
+        "select transcript from public.training_sessions where id = %s", (sid,)
+    ).fetchone()["transcript"]
+    assert [t["text"] for t in transcript[1:]] == [
+        "Bom dia!",
+        "Pois não?",
+        "Quanto custa?",
+        "Resposta com tudo o que foi dito.",
+    ]
+    # both model calls were paid for, so both are recorded
+    assert sql.execute("select count(*) as n from public.usage").fetchone()["n"] == 2

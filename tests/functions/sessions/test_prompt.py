@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from dojo_local.offline.roleplay import OfflinePersona, best_sentence
 from sessions import prompt
-from sessions.offline import OfflinePersona, best_sentence
 from sessions.persona import Persona
 from tests.functions.sessions.data import HIDDEN_FACTS, MATERIAL, OBJECTIONS
 

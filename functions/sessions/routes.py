@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query
 
 from dojo.auth import CurrentUser
-from dojo.db import TenantDB, tenant_transaction
+from dojo.db import TenantDB
 from dojo.errors import Forbidden
-from sessions import ending, schemas, start, store, turns
+from sessions import ending, start, store, turns
+from sessions.models import (
+    MessageIn,
+    SessionDetail,
+    SessionEnded,
+    SessionList,
+    SessionListItem,
+    Started,
+    StartIn,
+    TurnResult,
+)
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
 
 
-@router.post("/start", status_code=201, response_model=schemas.Started)
-def start_session(principal: CurrentUser, body: start.StartIn) -> dict[str, Any]:
+@router.post("/start", status_code=201)
+def start_session(principal: CurrentUser, body: StartIn) -> Started:
     """Start practising with a persona (chosen or random): text, or a voice web call."""
     if body.mode == "voice":
         return start.start_voice(principal, body)
-    with tenant_transaction(principal.claims) as conn:
-        return start.start_text(conn, principal, body)
+    return start.start_text(principal, body)
 
 
-@router.get("", response_model=schemas.SessionList)
+@router.get("")
 def list_sessions(
     principal: CurrentUser,
     conn: TenantDB,
@@ -33,35 +42,29 @@ def list_sessions(
     status: Literal["created", "active", "ended", "failed"] | None = None,
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
-) -> dict[str, Any]:
+) -> SessionList:
     """My sessions; `scope=team` (managers) lists the company's, optionally one salesperson's."""
     if scope == "team" and not principal.at_least("manager"):
         raise Forbidden("the team view needs the manager role")
     who = principal.user_id if scope == "mine" else user_id
     rows = store.listing(conn, user_id=who, status=status, limit=limit, offset=offset)
-    return {
-        "scope": scope,
-        "items": [store.public_view(r, with_transcript=False) for r in rows],
-        "limit": limit,
-        "offset": offset,
-    }
+    items = [SessionListItem.from_row(r) for r in rows]
+    return SessionList(scope=scope, items=items, limit=limit, offset=offset)
 
 
-@router.get("/{session_id}", response_model=schemas.SessionDetail)
-def get_session(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> dict[str, Any]:
+@router.get("/{session_id}")
+def get_session(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> SessionDetail:
     """One session with its transcript (the owner, or a manager of the company)."""
-    return store.public_view(store.visible(conn, session_id), with_transcript=True)
+    return SessionDetail.from_row(store.visible(conn, session_id))
 
 
-@router.post("/{session_id}/messages", response_model=schemas.TurnResult)
-def post_message(
-    principal: CurrentUser, conn: TenantDB, session_id: uuid.UUID, body: turns.MessageIn
-) -> dict[str, Any]:
+@router.post("/{session_id}/messages")
+def post_message(principal: CurrentUser, session_id: uuid.UUID, body: MessageIn) -> TurnResult:
     """Send a text message; the persona answers (and may end the call)."""
-    return turns.post(conn, principal, session_id, body)
+    return turns.post(principal, session_id, body)
 
 
-@router.post("/{session_id}/end", response_model=schemas.SessionEnded)
-def end_session(principal: CurrentUser, session_id: uuid.UUID) -> dict[str, Any]:
+@router.post("/{session_id}/end")
+def end_session(principal: CurrentUser, session_id: uuid.UUID) -> SessionEnded:
     """End the session (harmless when already ended)."""
     return ending.end(principal, session_id)
