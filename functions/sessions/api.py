@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query
 from dojo.auth import CurrentUser
 from dojo.db import TenantDB, tenant_transaction
 from dojo.errors import Forbidden
+from dojo.http import CredentialsFirst
 from sessions import ending, schemas, start, store, turns
 
-router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
+router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], route_class=CredentialsFirst)
 
 
 @router.post("/start", status_code=201, response_model=schemas.Started)
