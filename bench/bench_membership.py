@@ -100,7 +100,7 @@ def _seed(url: str, issuer: str) -> dict[str, str]:
 def _switch(url: str, mode: str, present_sql: str, monkey: dict[str, Callable[..., Any]]) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(present_sql if mode == "present" else CLAIMS_HELPERS)
-    auth.with_present_membership = monkey[mode]  # type: ignore[assignment]
+    auth.with_present_membership = monkey[mode]
 
 
 def _percentile(values: list[float], q: float) -> float:
