@@ -10,15 +10,16 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from dojo.auth import CurrentUser, Manager
-from dojo.db import TenantDB, tenant_transaction
+from dojo.db import TenantDB, service_transaction, tenant_transaction
 from dojo.errors import Conflict, NotFound
+from dojo.http import CredentialsFirst
 from dojo.settings import get_settings
 from grading import override, reports
 from grading.grade import grade_session
 from grading.messages import caller_locale, text
 from grading.regrade import STATUS_URL, RegradeAccepted, request_regrade
 
-router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
+router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"], route_class=CredentialsFirst)
 
 
 @router.get("/sessions/{session_id}")
@@ -36,22 +37,24 @@ def my_progress(
     """The caller's per-category scores over time, moving average, change since last time, and
     the team's average per category for comparison (an aggregate: nobody's rows are exposed)."""
     mine = reports.progress(conn, principal.user_id, window)
+    assert principal.company_id is not None  # CurrentUser is a present member
     # RLS shows a salesperson only their own feedback; the team average is computed over the
-    # company's rows with a manager's view of the same company and only the averages leave.
-    with tenant_transaction({**principal.claims, "user_role": "manager"}) as team_conn:
-        mine["team_average"] = reports.team(team_conn)["team_average"]
+    # company's rows (every read names the caller's present company) and only averages leave.
+    with service_transaction() as team_conn:
+        mine["team_average"] = reports.team(team_conn, principal.company_id)["team_average"]
     return mine
 
 
 @router.get("/team")
 def team(
-    _: Manager,
+    principal: Manager,
     conn: TenantDB,
     days: Annotated[int | None, Query(ge=1, le=3650)] = None,
 ) -> dict[str, Any]:
     """Per salesperson averages per category beside the team average (managers and admins)."""
     since = datetime.now(UTC) - timedelta(days=days) if days else None
-    return reports.team(conn, since)
+    assert principal.company_id is not None
+    return reports.team(conn, principal.company_id, since)
 
 
 _ACCEPTED: dict[int | str, dict[str, Any]] = {

@@ -17,10 +17,11 @@ from pydantic import BaseModel
 
 from dojo.errors import NotFound
 from dojo.hooks import require_hook_secret
+from dojo.http import CredentialsFirst
 from grading import regrade
 from grading.grade import grade_session
 
-router = APIRouter(tags=["internal"])
+router = APIRouter(tags=["internal"], route_class=CredentialsFirst)
 
 
 class GradingEvent(BaseModel):

@@ -8,6 +8,8 @@ and the logs, for operators; people read these instead.
 
 from __future__ import annotations
 
+import uuid
+
 from dojo.db import Connection
 
 # key: (pt-BR, en-US)
@@ -51,6 +53,14 @@ CATALOG: dict[str, tuple[str, str]] = {
 def text(key: str, locale: str | None, **params: object) -> str:
     """The message for `key` in `locale` (pt-BR unless en-US is asked for)."""
     return CATALOG[key][1 if locale == "en-US" else 0].format(**params)
+
+
+def company_locale(conn: Connection, company_id: uuid.UUID) -> str:
+    """The locale of this company (any role: the query names it)."""
+    row = conn.execute(
+        "select locale from public.companies where id = %s", (company_id,)
+    ).fetchone()
+    return str(row["locale"]) if row else "pt-BR"
 
 
 def caller_locale(conn: Connection) -> str:

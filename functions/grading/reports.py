@@ -18,7 +18,7 @@ from dojo.errors import NotFound
 from dojo.settings import get_settings
 from grading import metrics, rubric
 from grading.grader_offline import GRADER as OFFLINE_GRADER
-from grading.messages import caller_locale, text
+from grading.messages import caller_locale, company_locale, text
 
 METRIC_NAMES = {
     "talk_ratio": ("Proporção de fala do vendedor", "Salesperson talk ratio"),
@@ -187,16 +187,21 @@ _GRADED = """
 select f.session_id, f.user_id, f.overall, f.scores, f.override_scores, f.override_overall,
        f.metrics, coalesce(s.ended_at, f.created_at) as at
   from public.feedback f join public.training_sessions s on s.id = f.session_id
- where f.status = 'graded' and (%s::uuid is null or f.user_id = %s::uuid)
+ where f.status = 'graded' and (%s::uuid is null or f.company_id = %s::uuid)
+   and (%s::uuid is null or f.user_id = %s::uuid)
    and (%s::timestamptz is null or coalesce(s.ended_at, f.created_at) >= %s::timestamptz)
  order by at, f.session_id
 """
 
 
 def _graded(
-    conn: Connection, user_id: uuid.UUID | None, since: datetime | None = None
+    conn: Connection,
+    user_id: uuid.UUID | None,
+    since: datetime | None = None,
+    company_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]]:
-    return conn.execute(_GRADED, (user_id, user_id, since, since)).fetchall()
+    params = (company_id, company_id, user_id, user_id, since, since)
+    return conn.execute(_GRADED, params).fetchall()
 
 
 def _series(points: list[tuple[Any, Any, float]], window: int) -> dict[str, Any]:
@@ -257,16 +262,21 @@ def _mean(values: list[float]) -> float | None:
 _TEAM_METRICS = ("talk_ratio", "questions_per_10_min", "fillers_per_100_words")
 
 
-def team(conn: Connection, since: datetime | None = None) -> dict[str, Any]:
-    """Per salesperson averages per category (per session first, then per person) vs the team."""
-    rows = _graded(conn, None, since)
+def team(conn: Connection, company_id: uuid.UUID, since: datetime | None = None) -> dict[str, Any]:
+    """Per salesperson averages per category (per session first, then per person) vs the team.
+
+    Every read names the company, so it is the same under a manager's RLS and as the service role
+    (a salesperson's progress compares with the team average computed that way).
+    """
+    rows = _graded(conn, None, since, company_id)
     people = conn.execute(
         "select p.id, p.full_name, p.email, p.role,"
         " (select max(coalesce(s.ended_at, s.created_at)) from public.training_sessions s"
-        "   where s.user_id = p.id) as last_activity"
-        " from public.profiles p order by coalesce(p.full_name, p.email)"
+        "   where s.user_id = p.id and s.company_id = p.company_id) as last_activity"
+        " from public.profiles p where p.company_id = %s order by coalesce(p.full_name, p.email)",
+        (company_id,),
     ).fetchall()
-    locale = caller_locale(conn)
+    locale = company_locale(conn, company_id)
     current = rubric.load(get_settings().rubric_version)
     by_person: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for row in rows:

@@ -7,17 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from dojo.auth import Admin, Manager, Principal, authenticated
+from dojo.auth import Admin, Manager, Principal, authenticated, signed_in
 from dojo.db import TenantDB, service_transaction, tenant_transaction
+from dojo.http import CredentialsFirst
 from onboarding import members
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=CredentialsFirst)
 Authenticated = Annotated[Principal, Depends(authenticated)]
+SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
 @router.get("/me")
-def get_me(principal: Authenticated) -> dict[str, Any]:
-    """The caller: user, company and role."""
+def get_me(principal: SignedIn) -> dict[str, Any]:
+    """The caller: user, and their present company and role (403 `access_removed` once removed)."""
     if principal.company_id is None:
         return members.me(None, principal)
     with tenant_transaction(principal.claims) as conn:

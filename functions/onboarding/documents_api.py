@@ -27,12 +27,13 @@ from dojo.errors import (
     PayloadTooLarge,
     ServiceUnavailable,
 )
+from dojo.http import CredentialsFirst
 from dojo.observability import logger
 from dojo.settings import get_settings
 from onboarding import storage
 from onboarding.messages import company_locale, text
 
-router = APIRouter(prefix="/api/v1/onboarding", tags=["onboarding"])
+router = APIRouter(prefix="/api/v1/onboarding", tags=["onboarding"], route_class=CredentialsFirst)
 
 MAX_FILES_PER_UPLOAD = 20
 _COLUMNS = (

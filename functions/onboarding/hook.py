@@ -14,9 +14,15 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from dojo.hooks import require_hook_secret
+from dojo.http import CredentialsFirst
 from onboarding import ingest
 
-router = APIRouter(prefix="/internal/onboarding", tags=["internal"], include_in_schema=False)
+router = APIRouter(
+    prefix="/internal/onboarding",
+    tags=["internal"],
+    include_in_schema=False,
+    route_class=CredentialsFirst,
+)
 
 
 class HookEvent(BaseModel):

@@ -10,8 +10,9 @@ from pydantic import BaseModel
 
 from dojo.auth import Admin
 from dojo.db import TenantDB
+from dojo.http import CredentialsFirst
 
-router = APIRouter(prefix="/api/v1/auth", tags=["usage"])
+router = APIRouter(prefix="/api/v1/auth", tags=["usage"], route_class=CredentialsFirst)
 
 
 class UsageMonth(BaseModel):

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from dojo.auth import CurrentUser, Manager, Principal
 from dojo.db import TenantDB
 from dojo.errors import BadRequest, NotFound
+from dojo.http import CredentialsFirst
 from dojo.settings import get_settings
 from personas import service, store, voices
 from personas.schema import (
@@ -31,7 +32,7 @@ from personas.schema import (
     PersonaPatch,
 )
 
-router = APIRouter(prefix="/api/v1/personas", tags=["personas"])
+router = APIRouter(prefix="/api/v1/personas", tags=["personas"], route_class=CredentialsFirst)
 GenerateBody = Annotated[GenerateIn, Body(default_factory=GenerateIn)]
 _ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {"model": GenerationAccepted, "description": "generation running as a job (real model)"}

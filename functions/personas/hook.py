@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from dojo.hooks import require_hook_secret
+from dojo.http import CredentialsFirst
 from personas import jobs
 
-router = APIRouter(tags=["internal"])
+router = APIRouter(tags=["internal"], route_class=CredentialsFirst)
 
 
 class GenerationRequested(BaseModel):

@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from dojo.auth import Principal
-from dojo.db import Connection, jsonb, service_transaction
+from dojo.auth import Principal, Role
+from dojo.db import Connection, jsonb, membership, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from personas import service
@@ -25,7 +25,10 @@ from personas.schema import GenerateIn, GenerationOut
 STALE_SECONDS = 600
 MAX_ATTEMPTS = 3
 UNEXPECTED = "the persona generation failed unexpectedly; nothing was saved. Try again."
-NO_REQUESTER = "the manager who asked for this generation no longer exists; nothing was saved"
+NO_REQUESTER = (
+    "the manager who asked for this generation is no longer a manager of the company;"
+    " nothing was saved"
+)
 
 Status = Literal["done", "failed", "skipped"]
 
@@ -71,17 +74,22 @@ def _finish(
 
 
 def _requester(job: dict[str, Any]) -> Principal:
+    """The manager who asked, as they are now: the job runs with their present rights (RLS reads
+    their membership), so one removed or demoted since the request saves nothing."""
     user_id = job["requested_by"]
-    company_id = job["company_id"]
+    present = membership(user_id) if user_id is not None else None
+    if present is None or present[0] != job["company_id"] or Role[present[1]] < Role.manager:
+        raise AppError(NO_REQUESTER, code="requester_gone")
+    company_id, role = present
     return Principal(
         user_id=user_id,
         company_id=company_id,
-        role="manager",
+        role=role,
         claims={
             "sub": str(user_id),
             "role": "authenticated",
             "company_id": str(company_id),
-            "user_role": "manager",
+            "user_role": role,
         },
     )
 
@@ -106,8 +114,6 @@ def process(generation_id: uuid.UUID, company_id: uuid.UUID) -> Outcome:
             raise ClaimLost
 
     try:
-        if job["requested_by"] is None:
-            raise AppError(NO_REQUESTER, code="requester_gone")
         out = service.run(
             _requester(job),
             GenerateIn.model_validate(job["request"]),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from dojo.auth import CurrentUser
 from dojo.db import TenantDB
 from dojo.errors import Forbidden
+from dojo.http import CredentialsFirst
 from sessions import ending, start, store, turns
 from sessions.models import (
     MessageIn,
@@ -22,7 +23,7 @@ from sessions.models import (
     TurnResult,
 )
 
-router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
+router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], route_class=CredentialsFirst)
 
 
 @router.post("/start", status_code=201)

@@ -1,10 +1,15 @@
-"""Verification of Supabase access tokens and the role check every function uses.
+"""Who the caller is (a verified Supabase access token) and what they may do (present membership).
 
 Asymmetric keys (ES256/RS256) come from the project's JWKS endpoint, cached and refreshed when an
 unknown key id shows up (rotation). The legacy HS256 secret is accepted only when configured.
-Signature, `exp`, `nbf`, `aud` and `iss` are always checked; `company_id` and `user_role` are
-claims our access token hook adds. Every failure is the same 401: the caller learns nothing
-about why, and the token is never logged.
+Signature, `exp`, `nbf`, `aud` and `iss` are always checked. Every failure is the same 401: the
+caller learns nothing about why (the cause is logged, the token never is).
+
+The token proves only WHO the caller is (`sub`). Their company and role come from their present
+row in `public.profiles`, read on every request (one indexed read), never from the token's
+`company_id`/`user_role` claims: those are hints our access token hook adds for clients, and a
+removal or a demotion must take effect on the next request, not when the token expires. RLS reads
+the same row through `private.company_id()` / `private.user_role()`.
 """
 
 from __future__ import annotations
@@ -36,14 +41,22 @@ class Role(IntEnum):
     admin = 3
 
 
+# Claims the access token hook adds: hints for clients, replaced by the present membership.
+_HINTS = ("company_id", "user_role")
+ACCESS_REMOVED = "access_removed"
+
+
 class Principal(BaseModel):
-    """The verified caller, from the token's claims."""
+    """The verified caller: who (the token) and, once read, their present company and role."""
 
     user_id: uuid.UUID
     email: str | None = None
     company_id: uuid.UUID | None = None
     role: RoleName | None = None
     claims: dict[str, Any]
+    token_company_id: uuid.UUID | None = None
+    """The company the token named when it was issued: it only picks the refusal's wording
+    ("your access was removed" vs "join a company first"), it never grants anything."""
 
     def at_least(self, role: RoleName) -> bool:
         """True when the caller's role is this role or above."""
@@ -74,7 +87,7 @@ class _JwksCache:
             response.raise_for_status()
             keyset = jwt.PyJWKSet.from_dict(response.json())
         except (httpx.HTTPError, ValueError, jwt.PyJWKSetError) as exc:
-            raise Unauthorized("could not verify the access token") from exc
+            raise Unauthorized("could not fetch the signing keys") from exc
         self._keys = {k.key_id: k for k in keyset.keys if k.key_id}
         self._fetched_at = time.monotonic()
         self._url = url
@@ -88,7 +101,7 @@ class _JwksCache:
                 self._fetch(url)  # the signing key may have rotated
             key = self._keys.get(kid)
         if key is None:
-            raise Unauthorized("invalid access token")
+            raise Unauthorized("unknown signing key id")
         return key
 
 
@@ -116,24 +129,27 @@ def _signing_key(token: str, settings: Settings) -> tuple[Any, str]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
-        raise Unauthorized("invalid access token") from exc
+        raise Unauthorized("unreadable token header") from exc
     alg = header.get("alg")
     if alg in ("ES256", "RS256"):
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise Unauthorized("invalid access token")
+            raise Unauthorized("asymmetric token without a key id")
         key = _jwks.get(jwks_url(settings), kid, settings.jwks_cache_seconds)
         if key.algorithm_name != alg:
-            raise Unauthorized("invalid access token")
+            raise Unauthorized("token algorithm does not match its key")
         return key.key, alg
     secret = settings.jwt_secret.get_secret_value()
     if alg == "HS256" and secret:
         return secret, alg
-    raise Unauthorized("invalid access token")
+    raise Unauthorized("unsupported token algorithm")
 
 
 def verify_token(token: str, settings: Settings | None = None) -> Principal:
-    """Verify a Supabase access token and return the caller; raises Unauthorized otherwise."""
+    """Verify a Supabase access token and return who the caller is; raises Unauthorized otherwise.
+
+    The Principal carries no company or role yet: `with_present_membership` adds the present ones.
+    """
     settings = settings or get_settings()
     import jwt
 
@@ -148,20 +164,45 @@ def verify_token(token: str, settings: Settings | None = None) -> Principal:
             leeway=settings.jwt_leeway_seconds,
             options={"require": ["exp", "iat", "sub", "aud", "iss"]},
         )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("expired access token") from exc
     except jwt.PyJWTError as exc:
-        raise Unauthorized("invalid or expired access token") from exc
+        raise Unauthorized(f"invalid access token: {type(exc).__name__}") from exc
     if claims.get("role") != "authenticated":
-        raise Unauthorized("invalid access token")
+        raise Unauthorized("access token for another role than authenticated")
     try:
         return Principal(
             user_id=claims["sub"],
             email=claims.get("email"),
-            company_id=claims.get("company_id") or None,
-            role=claims.get("user_role") or None,
             claims=claims,
+            token_company_id=_uuid_or_none(claims.get("company_id")),
         )
     except ValidationError as exc:
-        raise Unauthorized("invalid access token") from exc
+        raise Unauthorized("access token with a malformed subject or email") from exc
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def with_present_membership(principal: Principal) -> Principal:
+    """The caller with the company and role of their present membership (none: neither).
+
+    The claims handed to tenant transactions carry the same present values, so any code reading
+    `request.jwt.claims` agrees with the API's checks and with RLS.
+    """
+    from dojo import db  # imported here: dojo.db imports this module (TenantDB needs `member`)
+
+    present = db.membership(principal.user_id)
+    claims = {k: v for k, v in principal.claims.items() if k not in _HINTS}
+    if present is None:
+        return principal.model_copy(update={"company_id": None, "role": None, "claims": claims})
+    company_id, role = present
+    claims.update(company_id=str(company_id), user_role=role)
+    return principal.model_copy(update={"company_id": company_id, "role": role, "claims": claims})
 
 
 def _bearer(request: Request) -> str:
@@ -173,21 +214,47 @@ def _bearer(request: Request) -> str:
 
 
 def authenticated(request: Request) -> Principal:
-    """FastAPI dependency: any signed-in user, with or without a company yet."""
-    principal = verify_token(_bearer(request))
+    """FastAPI dependency: any signed-in user, with their present membership if they have one.
+
+    Verified once per request: the route class (`dojo.http.CredentialsFirst`) calls it before
+    the body is read, and the dependency then finds the caller on the request.
+    """
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    principal = with_present_membership(verify_token(_bearer(request)))
+    request.state.principal = principal
     request.state.user_id = str(principal.user_id)
     return principal
 
 
+def no_membership(principal: Principal) -> Forbidden:
+    """The 403 for a signed-in caller who is not a member of any company (any more).
+
+    `access_removed` when their token still names a company (they were removed since it was
+    issued: the web app signs them out with that message), `no_company` otherwise.
+    """
+    if principal.token_company_id is not None:
+        return Forbidden("your access to this company was removed", code=ACCESS_REMOVED)
+    return Forbidden("create or join a company first", code="no_company")
+
+
+def signed_in(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    """FastAPI dependency: a signed-in user who may have no company yet, but was not removed."""
+    if principal.company_id is None and principal.token_company_id is not None:
+        raise no_membership(principal)
+    return principal
+
+
 def member(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
-    """FastAPI dependency: a signed-in member of a company (token carries company and role)."""
+    """FastAPI dependency: a present member of a company."""
     if principal.company_id is None or principal.role is None:
-        raise Unauthorized("the access token carries no company; create or join one first")
+        raise no_membership(principal)
     return principal
 
 
 def require_role(role: RoleName) -> Callable[[Principal], Principal]:
-    """FastAPI dependency factory: a member whose role is `role` or above."""
+    """FastAPI dependency factory: a member whose present role is `role` or above."""
 
     def check(principal: Annotated[Principal, Depends(member)]) -> Principal:
         if not principal.at_least(role):

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends
 
-from dojo.auth import Principal, member
+from dojo.auth import Principal, RoleName, member
 from dojo.errors import ServiceUnavailable
 from dojo.settings import get_settings
 
@@ -122,6 +123,23 @@ def service_transaction() -> Iterator[Connection]:
     """One transaction as `service_role` (bypasses RLS): only for trusted events."""
     with _transaction("service_role", {"role": "service_role"}) as conn:
         yield conn
+
+
+# The same helpers RLS calls: the API's role checks and the tenant wall read one definition.
+_MEMBERSHIP = "select private.company_id() as company_id, private.user_role() as role"
+
+
+def membership(user_id: uuid.UUID) -> tuple[uuid.UUID, RoleName] | None:
+    """The user's present company and role (their row in public.profiles), or None.
+
+    One indexed read in one short transaction, on every request: never cached across requests.
+    """
+    with tenant_transaction({"sub": str(user_id), "role": "authenticated"}) as conn:
+        row = conn.execute(_MEMBERSHIP).fetchone()
+    if row is None or row["company_id"] is None or row["role"] is None:
+        return None
+    role: RoleName = row["role"]
+    return row["company_id"], role
 
 
 def ping() -> None:

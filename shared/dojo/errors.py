@@ -32,11 +32,23 @@ class BadRequest(AppError):
     """400: the request is malformed."""
 
 
+UNAUTHORIZED_MESSAGE = "authentication required"
+
+
 class Unauthorized(AppError):
-    """401: no valid credentials."""
+    """401: no valid credentials. Every 401 answers the same code and message, whatever the cause:
+    the caller learns nothing about why (a probe cannot tell a forged token from an expired one).
+    The cause is for the logs only (`str(exc)`, logged by the error handler; never the token)."""
 
     status_code = 401
     code = "unauthorized"
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(UNAUTHORIZED_MESSAGE)
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return self.cause
 
 
 class Forbidden(AppError):

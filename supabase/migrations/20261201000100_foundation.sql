@@ -8,14 +8,26 @@ create extension if not exists pg_trgm with schema extensions;
 create schema if not exists private;
 grant usage on schema private to authenticated, service_role;
 
+-- The tenant wall reads present membership: the JWT proves who the caller is (`sub`); their
+-- company and role come from their row in public.profiles, read on every statement that asks, so
+-- a removal or a demotion takes effect on the next request. The token's company_id/user_role
+-- claims (custom_access_token_hook) are hints for clients and never decide anything here.
+-- Security definer (owned by the tables' owner, which RLS does not restrict): reading profiles
+-- does not run profiles' own policies, which call these helpers (no recursion). plpgsql because
+-- public.profiles is created by a later migration (a SQL body is checked when it is created).
+-- Policies call them as `(select private.company_id())`: one read per statement (an initplan).
 create or replace function private.company_id() returns uuid
-language sql stable set search_path = '' as $$
-  select nullif((select auth.jwt()) ->> 'company_id', '')::uuid
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return (select p.company_id from public.profiles p where p.id = (select auth.uid()));
+end
 $$;
 
 create or replace function private.user_role() returns text
-language sql stable set search_path = '' as $$
-  select nullif((select auth.jwt()) ->> 'user_role', '')
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return (select p.role from public.profiles p where p.id = (select auth.uid()));
+end
 $$;
 
 create or replace function private.is_manager() returns boolean

@@ -226,3 +226,20 @@ def test_a_newcomer_signs_up_creates_a_company_and_manages_it(browser, site, db_
     expect(page.get_by_test_id("members-table").locator("tr")).to_have_count(2)
     expect(page.get_by_text("Uso e custos")).to_be_visible()
     shot(page, "admin-members")
+
+
+def test_a_removed_member_is_signed_out_with_the_reason(sign_in, people, site, db_url):
+    import psycopg
+    from playwright.sync_api import expect
+
+    page = sign_in(people["seller"])
+    with psycopg.connect(db_url, autocommit=True) as conn:  # an admin removed them meanwhile
+        conn.execute("delete from public.profiles where email = %s", (people["seller"].email,))
+    page.get_by_role("link", name="Histórico").click()  # the next API call answers 403
+    expect(page).to_have_url(re.compile(r"/login/$"))
+    expect(page.get_by_test_id("access-removed")).to_contain_text(
+        "Seu acesso a esta empresa foi removido"
+    )
+    shot(page, "access-removed")
+    page.get_by_label("Idioma").select_option("en")
+    expect(page.get_by_test_id("access-removed")).to_contain_text("removed your access")

@@ -32,9 +32,10 @@ def test_token_prints_a_verifiable_token(world, db_url, sql):
     runtime.apply_settings(world.env)
     principal = verify_token(token)
     assert principal.email == "ana@acme.com.br"
-    assert principal.role == "manager"
+    # the access token hook's hints (for clients; authorization reads the present membership)
+    assert principal.claims["user_role"] == "manager"
     company = sql.execute("select id from companies where name = 'Acme CLI'").fetchone()
-    assert principal.company_id == company["id"]
+    assert principal.token_company_id == company["id"]
     # idempotent: the same user and company again, no duplicates
     again = runner.invoke(
         app, ["token", "--email", "ana@acme.com.br", "--company", "Acme CLI", "--port", port]

@@ -341,3 +341,18 @@ def test_status_route_roles_and_tenants(api, db_url, openai_env, model, company,
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert api.get(f"{BASE}/generations/{uuid.uuid4()}", headers=company.headers).status_code == 404
     assert api.get(f"{BASE}/generations/nope", headers=company.headers).status_code == 422
+
+
+@pytest.mark.parametrize("change", ["demote", "remove"])
+def test_a_requester_demoted_or_removed_before_the_job_runs_saves_nothing(
+    api, db_url, openai_env, model, company, sql, change
+):
+    accepted = _accept(api, company)
+    if change == "demote":
+        sql.execute("update profiles set role = 'salesperson' where id = %s", (company.id,))
+    else:
+        sql.execute("delete from profiles where id = %s", (company.id,))
+    assert dispatcher.drain(db_url) == 1
+    job = _job(sql, accepted["generation_id"])
+    assert (job["status"], job["error_code"]) == ("failed", "requester_gone")
+    assert _personas(sql, company.company_id) == [] and model.call_count == 0

@@ -85,8 +85,21 @@ function describe(body: ErrorBody | null, fallback: string): string {
   return fields ? `${message} (${fields})` : message;
 }
 
+/** The API's code (403) when the caller is no longer a member of the company their token names. */
+export const ACCESS_REMOVED = "access_removed";
+const ACCESS_REMOVED_EVENT = "dojo:access-removed";
+
+/** Calls `listener` whenever the API answers that the caller's access was removed; returns the unsubscribe. */
+export function onAccessRemoved(listener: () => void): () => void {
+  window.addEventListener(ACCESS_REMOVED_EVENT, listener);
+  return () => window.removeEventListener(ACCESS_REMOVED_EVENT, listener);
+}
+
 function errorOf(status: number, body: ErrorBody | null, fallback: string): ApiError {
-  return new ApiError(status, body?.error?.code ?? "error", describe(body, fallback), body?.error?.request_id ?? "");
+  const error = new ApiError(status, body?.error?.code ?? "error", describe(body, fallback), body?.error?.request_id ?? "");
+  // Whatever call hears it first, the whole app must react (sign out, say why): one event.
+  if (error.code === ACCESS_REMOVED && typeof window !== "undefined") window.dispatchEvent(new Event(ACCESS_REMOVED_EVENT));
+  return error;
 }
 
 async function toError(response: Response): Promise<ApiError> {

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Get Me
-         * @description The caller: user, company and role.
+         * @description The caller: user, and their present company and role (403 `access_removed` once removed).
          */
         get: operations["get_me_api_v1_auth_me_get"];
         put?: never;

@@ -1,13 +1,14 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { api, ApiError } from "@/api/client";
+import { ACCESS_REMOVED, api, ApiError, onAccessRemoved } from "@/api/client";
 import type { Me, Role } from "@/api/types";
 import { supabase } from "./supabase";
 
 type State =
   | { status: "loading" }
-  | { status: "signed-out" }
+  /** `access-removed`: signed out because an admin removed the person from their company. */
+  | { status: "signed-out"; reason?: "access-removed" }
   | { status: "ready"; me: Me }
   | { status: "error"; message: string };
 
@@ -37,6 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const me = await api.get<"/api/v1/auth/me", Me>("/api/v1/auth/me");
       setState({ status: "ready", me });
     } catch (error) {
+      if (error instanceof ApiError && error.code === ACCESS_REMOVED) return; // onAccessRemoved handles it
       if (error instanceof ApiError && error.status === 401) {
         await supabase().auth.signOut({ scope: "local" });
         setState({ status: "signed-out" });
@@ -49,10 +51,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void load();
     const { data } = supabase().auth.onAuthStateChange((event) => {
-      if (event === "SIGNED_OUT") setState({ status: "signed-out" });
+      // keep the reason when we signed out ourselves because the access was removed
+      if (event === "SIGNED_OUT") setState((prev) => (prev.status === "signed-out" ? prev : { status: "signed-out" }));
     });
     return () => data.subscription.unsubscribe();
   }, [load]);
+
+  // Membership is read by the API on every request: once removed, the next call says so (403
+  // access_removed). Sign out here (this browser only) and let the sign-in page explain.
+  useEffect(
+    () =>
+      onAccessRemoved(() => {
+        setState({ status: "signed-out", reason: "access-removed" });
+        void supabase().auth.signOut({ scope: "local" });
+      }),
+    [],
+  );
 
   const signIn = useCallback(
     async (email: string, password: string) => {

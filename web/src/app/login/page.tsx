@@ -39,6 +39,11 @@ export default function Login() {
         </div>
         <form onSubmit={submit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" aria-describedby="login-help">
           <h2 className="text-lg font-semibold">{t("login.title")}</h2>
+          {state.status === "signed-out" && state.reason === "access-removed" && (
+            <p role="alert" data-testid="access-removed" className="rounded-md border border-amber-200 bg-amber-50 p-2 text-sm text-amber-900">
+              {t("auth.accessRemoved")}
+            </p>
+          )}
           <p id="login-help" className="text-sm text-slate-600">
             {t("login.help")}
           </p>
