@@ -27,6 +27,7 @@ from personas.schema import (
     GenerationAccepted,
     GenerationJobOut,
     GenerationOut,
+    PersonaCard,
     PersonaOut,
     PersonaPatch,
 )
@@ -93,18 +94,26 @@ def get_generation(_: Manager, conn: TenantDB, generation_id: uuid.UUID) -> Gene
 
 @router.get("")
 def list_personas(
-    _: CurrentUser,
+    principal: CurrentUser,
     conn: TenantDB,
     status: Annotated[store.StatusFilter, Query()] = "all",
-) -> list[PersonaOut]:
-    """Personas of the company: salespeople see the active ones, managers all of them."""
-    return [PersonaOut.model_validate(r) for r in store.list_personas(conn, status)]
+) -> list[PersonaOut] | list[PersonaCard]:
+    """Personas of the company: managers and admins see all of them with everything they hide
+    (`PersonaOut`); salespeople see the active ones as cards (`PersonaCard`), only what a caller
+    knows before the call."""
+    if principal.at_least("manager"):
+        return [PersonaOut.model_validate(r) for r in store.list_personas(conn, status)]
+    return [PersonaCard.model_validate(r) for r in store.list_cards(conn, status)]
 
 
 @router.get("/{persona_id}")
-def get_persona(_: CurrentUser, conn: TenantDB, persona_id: uuid.UUID) -> PersonaOut:
-    """One persona."""
-    return PersonaOut.model_validate(store.get(conn, persona_id))
+def get_persona(
+    principal: CurrentUser, conn: TenantDB, persona_id: uuid.UUID
+) -> PersonaOut | PersonaCard:
+    """One persona: whole for managers and admins, its card for salespeople."""
+    if principal.at_least("manager"):
+        return PersonaOut.model_validate(store.get(conn, persona_id))
+    return PersonaCard.model_validate(store.get_card(conn, persona_id))
 
 
 @router.patch("/{persona_id}")

@@ -205,8 +205,37 @@ class PersonaPatch(BaseModel):
         return self.model_dump(mode="json", include=self.model_fields_set)
 
 
+class CallerProfile(BaseModel):
+    """The buyer's company as a caller knows it before the call (no budget, tools or politics)."""
+
+    segment: str | None = None
+    size: str | None = None
+    region: str | None = None
+
+
+class PersonaCard(BaseModel):
+    """A persona as a salesperson sees it: who they are calling, nothing the persona hides.
+
+    No objections, hidden facts, reveal conditions, end conditions, goals, pains, traits or
+    speaking style: discovering those is the exercise. Managers and admins get `PersonaOut`.
+    """
+
+    id: uuid.UUID
+    name: str
+    role: str
+    seniority: str | None
+    company_profile: CallerProfile
+    difficulty: Difficulty
+    locale: str
+    status: Literal["active", "archived"]
+    generator: str
+    offline: bool
+    created_at: datetime
+    updated_at: datetime
+
+
 class PersonaOut(BaseModel):
-    """A stored persona as the API shows it."""
+    """A stored persona as managers and admins see it: everything, secrets included."""
 
     id: uuid.UUID
     name: str

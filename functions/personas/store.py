@@ -1,8 +1,9 @@
 """Personas in the database, always through the caller's tenant transaction (RLS decides).
 
 A generation is inserted in one transaction under one generation_id: all its personas or none.
-Salespeople only ever see active personas and managers all of them; that is the RLS policy's job,
-not a WHERE clause here.
+Only managers read the personas table (RLS); everyone reads `public.persona_cards`, which shows
+salespeople the active personas without what they hide and managers every one. That is the
+database's job, not a WHERE clause here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ _COLUMNS = (
     "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
     " difficulty, end_conditions, speaking_style, voice_id, first_message, locale, status,"
     " generation_id, generator, generator = 'offline' as offline, created_at, updated_at"
+)
+# what a salesperson may read: the cards view (the personas table is for managers only)
+_CARD_COLUMNS = (
+    "id, name, role, seniority, company_profile, difficulty, locale, status, generator, offline,"
+    " created_at, updated_at"
 )
 _JSON_FIELDS = {
     "company_profile",
@@ -124,6 +130,27 @@ def list_personas(conn: Connection, status: StatusFilter = "all") -> list[dict[s
         " order by status, created_at desc, difficulty, name",
         params,
     ).fetchall()
+
+
+def list_cards(conn: Connection, status: StatusFilter = "all") -> list[dict[str, Any]]:
+    """The cards of the personas the caller may pick (no secrets), newest first."""
+    where = "" if status == "all" else " where status = %s"
+    params = () if status == "all" else (status,)
+    return conn.execute(
+        f"select {_CARD_COLUMNS} from public.persona_cards{where}"
+        " order by status, created_at desc, difficulty, name",
+        params,
+    ).fetchall()
+
+
+def get_card(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any]:
+    """One persona's card; 404 when the caller may not pick it."""
+    row = conn.execute(
+        f"select {_CARD_COLUMNS} from public.persona_cards where id = %s", (persona_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("persona not found")
+    return row
 
 
 def get(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any]:

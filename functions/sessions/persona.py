@@ -1,4 +1,4 @@
-"""The persona a session plays: loaded through RLS, frozen into the session at start.
+"""The persona a session plays: loaded for the caller's company, frozen into the session at start.
 
 The snapshot keeps the session playable and gradeable as it was even if a manager edits or
 archives the persona later. Older or hand-written rows are read tolerantly (plain strings are
@@ -15,10 +15,9 @@ from pydantic import BaseModel, Field, field_validator
 from dojo.db import Connection
 from dojo.errors import Conflict, NotFound
 
-_COLUMNS = (
-    "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
-    " difficulty, end_conditions, speaking_style, voice_id, first_message, locale"
-)
+# salespeople cannot read the personas table (its secrets are for managers): this named
+# function returns the whole persona of the caller's company for the session it starts
+_FOR_SESSION = "select * from private.persona_for_session(%s)"
 
 
 class Objection(BaseModel):
@@ -106,22 +105,15 @@ class Persona(BaseModel):
 
 
 def load(conn: Connection, persona_id: uuid.UUID | None) -> Persona:
-    """The chosen persona, or a random active one; RLS hides other companies' (404)."""
+    """The chosen persona, or a random active one; other companies' are invisible (404)."""
+    row = conn.execute(_FOR_SESSION, (persona_id,)).fetchone()
     if persona_id is not None:
-        row = conn.execute(
-            f"select {_COLUMNS}, status from public.personas where id = %s", (persona_id,)
-        ).fetchone()
         if row is None:
             raise NotFound("persona not found")
         if row["status"] != "active":
             raise Conflict("this persona is archived")
-    else:
-        row = conn.execute(
-            f"select {_COLUMNS}, status from public.personas where status = 'active'"
-            " order by random() limit 1"
-        ).fetchone()
-        if row is None:
-            raise Conflict("no active persona yet: ask a manager to generate personas")
+    elif row is None:
+        raise Conflict("no active persona yet: ask a manager to generate personas")
     return Persona.model_validate(row)
 
 

@@ -57,11 +57,14 @@ create policy knowledge_base_update on public.knowledge_base for update to authe
 create policy knowledge_base_delete on public.knowledge_base for delete to authenticated
   using (company_id = (select private.company_id()) and (select private.is_manager()));
 
--- personas: salespeople see active ones, managers all; managers write.
+-- personas: only managers read or write the table itself, since every row carries what the
+-- persona hides (objections, hidden facts, end conditions, goals, pains, the budget). Salespeople
+-- read `public.persona_cards` (what a caller knows before the call) and the sessions function
+-- reads the whole persona for a session through `private.persona_for_session`
+-- (20261203000500_persona_secrets.sql).
 grant select, insert, update, delete on public.personas to authenticated;
 create policy personas_select on public.personas for select to authenticated
-  using (company_id = (select private.company_id())
-         and (status = 'active' or (select private.is_manager())));
+  using (company_id = (select private.company_id()) and (select private.is_manager()));
 create policy personas_insert on public.personas for insert to authenticated
   with check (company_id = (select private.company_id()) and (select private.is_manager()));
 create policy personas_update on public.personas for update to authenticated

@@ -369,7 +369,9 @@ export interface paths {
         };
         /**
          * List Personas
-         * @description Personas of the company: salespeople see the active ones, managers all of them.
+         * @description Personas of the company: managers and admins see all of them with everything they hide
+         *     (`PersonaOut`); salespeople see the active ones as cards (`PersonaCard`), only what a caller
+         *     knows before the call.
          */
         get: operations["list_personas_api_v1_personas_get"];
         put?: never;
@@ -453,7 +455,7 @@ export interface paths {
         };
         /**
          * Get Persona
-         * @description One persona.
+         * @description One persona: whole for managers and admins, its card for salespeople.
          */
         get: operations["get_persona_api_v1_personas__persona_id__get"];
         put?: never;
@@ -648,6 +650,18 @@ export interface components {
             public_key: string | null;
             /** Web Call Url */
             web_call_url: string | null;
+        };
+        /**
+         * CallerProfile
+         * @description The buyer's company as a caller knows it before the call (no budget, tools or politics).
+         */
+        CallerProfile: {
+            /** Region */
+            region?: string | null;
+            /** Segment */
+            segment?: string | null;
+            /** Size */
+            size?: string | null;
         };
         /**
          * CompanyIn
@@ -958,8 +972,55 @@ export interface components {
             } | null;
         };
         /**
+         * PersonaCard
+         * @description A persona as a salesperson sees it: who they are calling, nothing the persona hides.
+         *
+         *     No objections, hidden facts, reveal conditions, end conditions, goals, pains, traits or
+         *     speaking style: discovering those is the exercise. Managers and admins get `PersonaOut`.
+         */
+        PersonaCard: {
+            company_profile: components["schemas"]["CallerProfile"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Difficulty
+             * @enum {string}
+             */
+            difficulty: "easy" | "medium" | "hard";
+            /** Generator */
+            generator: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Locale */
+            locale: string;
+            /** Name */
+            name: string;
+            /** Offline */
+            offline: boolean;
+            /** Role */
+            role: string;
+            /** Seniority */
+            seniority: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "archived";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * PersonaOut
-         * @description A stored persona as the API shows it.
+         * @description A stored persona as managers and admins see it: everything, secrets included.
          */
         PersonaOut: {
             /** Company Profile */
@@ -2227,7 +2288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonaOut"][];
+                    "application/json": components["schemas"]["PersonaOut"][] | components["schemas"]["PersonaCard"][];
                 };
             };
             /** @description Validation Error */
@@ -2373,7 +2434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonaOut"];
+                    "application/json": components["schemas"]["PersonaOut"] | components["schemas"]["PersonaCard"];
                 };
             };
             /** @description Validation Error */

@@ -35,7 +35,10 @@ export interface KnowledgeStatus {
   embedding_model: string;
 }
 
+/** A persona whole, as managers and admins read it. */
 export type Persona = components["schemas"]["PersonaOut"];
+/** A persona as a salesperson reads it: only what a caller knows before the call. */
+export type PersonaCard = components["schemas"]["PersonaCard"];
 export type Generation = components["schemas"]["GenerationOut"];
 export type GenerationAccepted = components["schemas"]["GenerationAccepted"];
 export type GenerationJob = components["schemas"]["GenerationJobOut"];

@@ -348,7 +348,8 @@ function PersonaItem({ persona, onChanged }: { persona: Persona; onChanged: () =
 function Personas() {
   const { t } = useI18n();
   const [filter, setFilter] = useState<"active" | "archived" | "all">("active");
-  const list = useResource(() => api.get("/api/v1/personas", { query: { status: filter } }), [filter]);
+  // managers and admins get every persona whole (salespeople get cards: see the practice page)
+  const list = useResource(() => api.get<"/api/v1/personas", Persona[]>("/api/v1/personas", { query: { status: filter } }), [filter]);
   return (
     <>
       <PageTitle subtitle={t("personas.subtitle")}>{t("personas.title")}</PageTitle>
