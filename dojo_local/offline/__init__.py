@@ -6,10 +6,26 @@ functions find them exactly as they find the production providers, through the s
 
 from __future__ import annotations
 
+import sys
+
 
 def install() -> None:
     """Register every offline provider and local stand-in (idempotent)."""
+    _functions_importable()
     from dojo.providers.embeddings import EMBEDDER
     from dojo_local.offline.embeddings import OfflineEmbedder
 
     EMBEDDER.register("offline", OfflineEmbedder)
+
+    from dojo_local.offline.personas import OfflinePersonaGenerator
+    from personas.generate import GENERATOR as PERSONA_GENERATOR
+
+    PERSONA_GENERATOR.register("offline", OfflinePersonaGenerator)
+
+
+def _functions_importable() -> None:
+    """The flows' capabilities live in their packages under functions/ (as in a Lambda zip)."""
+    from dojo_local.paths import FUNCTIONS
+
+    if str(FUNCTIONS) not in sys.path:
+        sys.path.insert(0, str(FUNCTIONS))

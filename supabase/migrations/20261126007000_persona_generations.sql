@@ -1,5 +1,7 @@
--- Persona generation jobs. With a real model one generation takes 40-60 s, past API Gateway's
--- 30 s cap, so the request only records a job (202) and the personas function's hook runs it.
+-- Persona generation jobs. Every generation is a job (the API answers 202 with it). With a real
+-- model one generation takes 40-60 s, past API Gateway's 30 s cap, so the request only records
+-- the job and the personas function's hook runs it; a fast provider (offline) runs it within the
+-- request, claimed from the start.
 --
 -- A job is run by whoever claims it first: the claim is one UPDATE whose WHERE clause only
 -- matches a claimable row, so a duplicated hook, or the sweeper racing a hook, serialise on the
@@ -47,7 +49,8 @@ create policy persona_generations_select on public.persona_generations for selec
   using (company_id = (select private.company_id()) and (select private.is_manager()));
 
 -- A job was recorded: ask the personas function to run it (after commit, at most once; the
--- sweeper re-dispatches a lost one).
+-- sweeper re-dispatches a lost one). A job recorded already running was claimed by the request
+-- that records it (a fast provider finishes it before answering): nothing to dispatch.
 create or replace function private.handle_persona_generation_requested() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
@@ -59,7 +62,8 @@ $$;
 
 create trigger dojo_persona_generation_requested
   after insert on public.persona_generations
-  for each row execute function private.handle_persona_generation_requested();
+  for each row when (new.status = 'pending')
+  execute function private.handle_persona_generation_requested();
 
 -- Claim a job to run it: pending, or running past the stale timeout (its worker died), and not
 -- out of attempts. Returns nothing when there is nothing to do.

@@ -395,7 +395,7 @@ export interface paths {
          * Generate Personas
          * @description Generate 5-10 new personas from the company's documents and add them to the active ones.
          *
-         *     201 with the personas (offline), or 202 with a job to poll (real model).
+         *     202 with the job; follow its `status_url` until it is done (with the personas) or failed.
          */
         post: operations["generate_personas_api_v1_personas_generate_post"];
         delete?: never;
@@ -437,7 +437,7 @@ export interface paths {
          * Regenerate Personas
          * @description Generate a new set and archive every active persona, in one step (all or nothing).
          *
-         *     201 with the personas (offline), or 202 with a job to poll (real model).
+         *     202 with the job; follow its `status_url` until it is done (with the personas) or failed.
          */
         post: operations["regenerate_personas_api_v1_personas_regenerate_post"];
         delete?: never;
@@ -781,26 +781,12 @@ export interface components {
             focus?: string | null;
         };
         /**
-         * GenerationAccepted
-         * @description The answer when a generation runs as a job (real model): where to follow it.
-         */
-        GenerationAccepted: {
-            /**
-             * Generation Id
-             * Format: uuid
-             */
-            generation_id: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "running" | "done" | "failed";
-            /** Status Url */
-            status_url: string;
-        };
-        /**
          * GenerationJobOut
          * @description A generation job and, once done, its result with the personas it stored.
+         *
+         *     What generate and regenerate answer (202) whatever the provider, and what its `status_url`
+         *     answers until it is done or failed. A fast provider (offline) finishes the job before the
+         *     answer, so the 202's body already says done, with the personas in `result`.
          */
         GenerationJobOut: {
             /** Attempts */
@@ -2315,22 +2301,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenerationOut"];
-                };
-            };
-            /** @description generation running as a job (real model) */
+            /** @description the generation job: already done when the provider is fast (offline), pending with a model */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GenerationAccepted"];
+                    "application/json": components["schemas"]["GenerationJobOut"];
                 };
             };
             /** @description Validation Error */
@@ -2388,22 +2365,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenerationOut"];
-                };
-            };
-            /** @description generation running as a job (real model) */
+            /** @description the generation job: already done when the provider is fast (offline), pending with a model */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GenerationAccepted"];
+                    "application/json": components["schemas"]["GenerationJobOut"];
                 };
             };
             /** @description Validation Error */

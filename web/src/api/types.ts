@@ -39,8 +39,6 @@ export interface KnowledgeStatus {
 export type Persona = components["schemas"]["PersonaOut"];
 /** A persona as a salesperson reads it: only what a caller knows before the call. */
 export type PersonaCard = components["schemas"]["PersonaCard"];
-export type Generation = components["schemas"]["GenerationOut"];
-export type GenerationAccepted = components["schemas"]["GenerationAccepted"];
 export type GenerationJob = components["schemas"]["GenerationJobOut"];
 export type Difficulty = Persona["difficulty"];
 

@@ -1,32 +1,27 @@
 """The `/api/v1/personas` routes: generate, regenerate, follow a generation, list, get, edit,
 archive, unarchive.
 
-Generation has two paths. Offline (the default and the demo) it is fast and deterministic, so
-generate/regenerate store the set within the request and answer 201 with the personas. With a
-real model one generation takes 40-60 s, past API Gateway's 30 s cap: the request is validated
-exactly the same way (role, body, "upload documents first"), records a job and answers 202 with
-its `status_url`; the job's trigger calls `/internal/personas/hook` (`personas.hook`), and
-`GET /generations/{id}` reports the job, with its personas once done.
+Generation is a job whatever the provider: generate/regenerate validate the request (role, body,
+"upload documents first"), record a job and answer 202 with it and its `status_url`
+(`personas.jobs`). A fast provider (offline) has already run it, so the answer says done with the
+personas in `result`; with a model (40-60 s, past API Gateway's 30 s cap) the job's trigger calls
+`/internal/personas/hook` and `GET /generations/{id}` reports it until it is done or failed.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Query, Response
 
 from dojo.auth import CurrentUser, Manager, Principal
 from dojo.db import TenantDB
 from dojo.errors import BadRequest, NotFound
-from dojo.settings import get_settings
-from personas import service, store, voices
-from personas.schema import (
+from personas import jobs, store, voices
+from personas.models import (
     GenerateIn,
-    GenerationAccepted,
     GenerationJobOut,
-    GenerationOut,
     PersonaCard,
     PersonaOut,
     PersonaPatch,
@@ -34,62 +29,46 @@ from personas.schema import (
 
 router = APIRouter(prefix="/api/v1/personas", tags=["personas"])
 GenerateBody = Annotated[GenerateIn, Body(default_factory=GenerateIn)]
-_ACCEPTED: dict[int | str, dict[str, Any]] = {
-    202: {"model": GenerationAccepted, "description": "generation running as a job (real model)"}
-}
+_JOB = "the generation job: already done when the provider is fast (offline), pending with a model"
 
 
 def _start(
-    principal: Principal, body: GenerateIn, *, replace: bool
-) -> GenerationOut | JSONResponse:
-    if get_settings().llm_provider == "openai":
-        accepted = service.enqueue(principal, body, replace=replace)
-        return JSONResponse(
-            accepted.model_dump(mode="json"),
-            status_code=202,
-            headers={"Location": accepted.status_url},
-        )
-    return service.run(principal, body, replace=replace)
+    principal: Principal, body: GenerateIn, response: Response, *, replace: bool
+) -> GenerationJobOut:
+    job = jobs.start(principal, body, replace=replace)
+    response.headers["Location"] = job.status_url
+    return job
 
 
-@router.post("/generate", status_code=201, response_model=GenerationOut, responses=_ACCEPTED)
-def generate_personas(principal: Manager, body: GenerateBody) -> GenerationOut | JSONResponse:
+@router.post("/generate", status_code=202, responses={202: {"description": _JOB}})
+def generate_personas(
+    principal: Manager, body: GenerateBody, response: Response
+) -> GenerationJobOut:
     """Generate 5-10 new personas from the company's documents and add them to the active ones.
 
-    201 with the personas (offline), or 202 with a job to poll (real model).
+    202 with the job; follow its `status_url` until it is done (with the personas) or failed.
     """
-    return _start(principal, body, replace=False)
+    return _start(principal, body, response, replace=False)
 
 
-@router.post("/regenerate", status_code=201, response_model=GenerationOut, responses=_ACCEPTED)
-def regenerate_personas(principal: Manager, body: GenerateBody) -> GenerationOut | JSONResponse:
+@router.post("/regenerate", status_code=202, responses={202: {"description": _JOB}})
+def regenerate_personas(
+    principal: Manager, body: GenerateBody, response: Response
+) -> GenerationJobOut:
     """Generate a new set and archive every active persona, in one step (all or nothing).
 
-    201 with the personas (offline), or 202 with a job to poll (real model).
+    202 with the job; follow its `status_url` until it is done (with the personas) or failed.
     """
-    return _start(principal, body, replace=True)
+    return _start(principal, body, response, replace=True)
 
 
 @router.get("/generations/{generation_id}")
 def get_generation(_: Manager, conn: TenantDB, generation_id: uuid.UUID) -> GenerationJobOut:
     """A generation job: pending, running, done (with its personas) or failed (with why)."""
-    job = store.get_job(conn, generation_id)
+    job = jobs.view(conn, generation_id)
     if job is None:
         raise NotFound("generation not found")
-    result = None
-    if job["status"] == "done" and job["result"] is not None:
-        personas = [
-            PersonaOut.model_validate(r) for r in store.generation_personas(conn, generation_id)
-        ]
-        result = GenerationOut.model_validate({**job["result"], "personas": personas})
-    return GenerationJobOut.model_validate(
-        {
-            **job,
-            "generation_id": job["id"],
-            "status_url": service.STATUS_URL.format(job["id"]),
-            "result": result,
-        }
-    )
+    return job
 
 
 @router.get("")
