@@ -84,23 +84,23 @@ def _demo_personas(client: DemoClient, manager: str) -> dict[str, Any]:
         return {"skipped": response.json()["error"]["message"], "personas": []}
     if response.status_code >= 400:
         raise RuntimeError(f"persona generation -> {response.status_code}: {response.text}")
-    if response.status_code == 202:  # a real model: the job runs through the trigger and hook
-        return _await_generation(client, manager, response.json()["status_url"])
-    return dict(response.json())
+    # 202 with the job: offline it is already done; a real model runs it through trigger and hook
+    return _await_generation(client, manager, response.json())
 
 
-def _await_generation(client: DemoClient, manager: str, status_url: str) -> dict[str, Any]:
+def _await_generation(client: DemoClient, manager: str, job: dict[str, Any]) -> dict[str, Any]:
     """Deliver the queued hook and poll the job until it is done or failed."""
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        dispatcher.drain(client.env.database_url)
-        job = client.call("GET", status_url, manager)
+    while True:
         if job["status"] == "done":
             return dict(job["result"])
         if job["status"] == "failed":
             return {"skipped": job.get("error") or "persona generation failed", "personas": []}
+        if time.monotonic() >= deadline:
+            return {"skipped": "persona generation is still running", "personas": []}
         time.sleep(2)
-    return {"skipped": "persona generation is still running", "personas": []}
+        dispatcher.drain(client.env.database_url)
+        job = client.call("GET", job["status_url"], manager)
 
 
 _SCRIPT_OPENING = [

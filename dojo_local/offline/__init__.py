@@ -10,7 +10,7 @@ import sys
 
 
 def _functions_importable() -> None:
-    """Make the function folders importable: capabilities are declared in `functions/<flow>`."""
+    """The flows' capabilities live in their packages under functions/ (as in a Lambda zip)."""
     from dojo_local.paths import FUNCTIONS
 
     if str(FUNCTIONS) not in sys.path:
@@ -19,13 +19,18 @@ def _functions_importable() -> None:
 
 def install() -> None:
     """Register every offline provider and local stand-in (idempotent)."""
+    _functions_importable()
     from dojo.providers.embeddings import EMBEDDER
     from dojo_local.offline.embeddings import OfflineEmbedder
 
     EMBEDDER.register("offline", OfflineEmbedder)
 
-    _functions_importable()
     from dojo_local.offline.roleplay import OfflineRoleplay
     from sessions.roleplay import ROLEPLAY
 
     ROLEPLAY.register("offline", OfflineRoleplay)
+
+    from dojo_local.offline.personas import OfflinePersonaGenerator
+    from personas.generate import GENERATOR as PERSONA_GENERATOR
+
+    PERSONA_GENERATOR.register("offline", OfflinePersonaGenerator)

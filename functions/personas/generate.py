@@ -1,30 +1,31 @@
 """One generation: the sampled context in, a validated persona set out (nothing stored here).
 
-Two paths, chosen by the provider. Offline (the default, no key): the deterministic generator
-answers at once, labelled as such, and the API stores it within the request (201). OpenAI: one
-structured-output call (`dojo.providers.llm.structured`, which retries a malformed answer once)
-that takes 40-60 s for a full set, past API Gateway's 30 s cap, so it never runs in the request:
-the API records a job (202) and the personas hook runs this module from the job
-(`personas.jobs`), with a generous per-call timeout (`DOJO_PERSONAS_TIMEOUT_SECONDS`).
-Either way the answer is checked in code (`personas.validate`); a set that breaks the rules is
-regenerated once, with the reasons, and a second failure ends the generation with nothing stored.
+The generator is a provider capability (`GENERATOR`, kind "llm"): the settings' `llm_provider`
+chooses the implementation. OpenAI ships here: one structured-output call
+(`dojo.providers.llm.structured`, which retries a malformed answer once) that takes 40-60 s for a
+full set, past API Gateway's 30 s cap, so it runs from the job's hook, never in the request, with
+a generous per-call timeout (`DOJO_PERSONAS_TIMEOUT_SECONDS`). The local runtime registers a
+deterministic offline generator (`dojo_local.offline.personas`) that is `inline`: fast enough that
+the request runs the job itself before answering. Either way the HTTP contract is the job's.
+The answer is checked in code (`personas.validate`); a set that breaks the rules is regenerated
+once, with the reasons, and a second failure ends the generation with nothing stored.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, Protocol
 
-from dojo.errors import AppError, Conflict, UpstreamError
+from dojo.errors import AppError, UpstreamError
 from dojo.providers import llm
+from dojo.providers.registry import Capability
 from dojo.settings import get_settings
 from dojo.usage import Usage
-from personas import offline, validate
+from personas import validate
+from personas.models import DifficultyMix, Generator, PersonaDraft, PersonaSet
 from personas.sampling import Context
-from personas.schema import DifficultyMix, Generator, PersonaDraft, PersonaSet
 
 PROMPT_VERSION = "personas-generate-v1"
 _PROMPT = Path(__file__).with_name("prompts") / "generate_v1.md"
@@ -43,7 +44,11 @@ class Request:
 
 @dataclass(frozen=True)
 class Generated:
-    """A validated set, who made it and what it cost."""
+    """A validated set, who made it and what it cost.
+
+    `locale` is the language the set is written in when the generator cannot follow the
+    company's (None: the requested one); `notice` is what the manager should know about it.
+    """
 
     personas: list[PersonaDraft]
     generator: Generator
@@ -51,6 +56,21 @@ class Generated:
     usage: list[Usage]
     attempts: int
     dropped_objections: int
+    locale: str | None = None
+    notice: str | None = None
+
+
+class PersonaGenerator(Protocol):
+    """What writes a persona set: validated against the request, or an AppError saying why not.
+
+    `inline`: fast enough to finish within the request, so the request runs the job itself and
+    answers it done; otherwise the job's hook runs it.
+    """
+
+    inline: bool
+
+    def generate(self, context: Context, request: Request) -> Generated:
+        """A validated set for `request` from `context` (GenerationFailed carries the bill)."""
 
 
 class GenerationFailed(UpstreamError):
@@ -124,6 +144,16 @@ def _ask(messages: list[dict[str, str]]) -> llm.Structured[PersonaSet]:
     )
 
 
+class OpenAIGenerator:
+    """Structured output from the chat model; a job, never the request (40-60 s per set)."""
+
+    inline = False
+
+    def generate(self, context: Context, request: Request) -> Generated:
+        """Ask the model, check the set, and ask once more with the reasons if it broke a rule."""
+        return _with_openai(context, request)
+
+
 def _with_openai(context: Context, request: Request) -> Generated:
     messages = [
         {"role": "system", "content": f"[{PROMPT_VERSION}] You answer with JSON only."},
@@ -173,42 +203,10 @@ def _with_openai(context: Context, request: Request) -> Generated:
     raise GenerationFailed.rejected(reasons, usage)
 
 
-def _offline(context: Context, request: Request) -> Generated:
-    started = time.monotonic()
-    answer = offline.generate(
-        context.chunks, request.mix, focus=request.focus, taken_names=request.taken_names
-    )
-    # the offline generator follows the rules by construction; checking keeps it honest
-    try:
-        checked = validate.check(
-            answer, mix=request.mix, allowed_chunks=context.ids, taken_names=request.taken_names
-        )
-    except validate.InvalidSet as exc:
-        raise Conflict(
-            "the documents hold too little text to build personas from; upload richer material",
-            code="insufficient_material",
-            details={"reasons": exc.reasons[:10]},
-        ) from exc
-    usage = Usage(
-        kind="llm",
-        provider="offline",
-        model="offline-personas-v1",
-        operation=OPERATION,
-        inputs=1,
-        seconds=round(time.monotonic() - started, 3),
-    )
-    return Generated(
-        personas=checked.personas,
-        generator="offline",
-        model="offline-personas-v1",
-        usage=[usage],
-        attempts=1,
-        dropped_objections=checked.dropped_objections,
-    )
+GENERATOR: Capability[PersonaGenerator] = Capability("personas.generator", kind="llm")
+GENERATOR.register("openai", OpenAIGenerator)
 
 
 def generate(context: Context, request: Request) -> Generated:
     """A validated persona set from the configured provider."""
-    if get_settings().llm_provider == "openai":
-        return _with_openai(context, request)
-    return _offline(context, request)
+    return GENERATOR.get().generate(context, request)

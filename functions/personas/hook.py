@@ -8,36 +8,25 @@ the job once: `personas.jobs.process` starts with an atomic claim.
 
 from __future__ import annotations
 
-import uuid
-from typing import Any, Literal
-
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from dojo.hooks import require_hook_secret
 from dojo.http import CredentialsFirst
 from personas import jobs
+from personas.models import GenerationRequested, HookOutcome
 
 router = APIRouter(tags=["internal"], route_class=CredentialsFirst)
-
-
-class GenerationRequested(BaseModel):
-    """The trigger's body."""
-
-    type: Literal["personas.requested"]
-    generation_id: uuid.UUID
-    company_id: uuid.UUID
 
 
 @router.post(
     "/internal/personas/hook", include_in_schema=False, dependencies=[Depends(require_hook_secret)]
 )
-def personas_hook(event: GenerationRequested) -> dict[str, Any]:
+def personas_hook(event: GenerationRequested) -> HookOutcome:
     """Run the generation job now (idempotent); answers what happened."""
     outcome = jobs.process(event.generation_id, event.company_id)
-    return {
-        "generation_id": str(outcome.generation_id),
-        "status": outcome.status,
-        "persona_count": outcome.persona_count,
-        "error": outcome.error,
-    }
+    return HookOutcome(
+        generation_id=outcome.generation_id,
+        status=outcome.status,
+        persona_count=outcome.persona_count,
+        error=outcome.error,
+    )

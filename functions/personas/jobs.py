@@ -1,11 +1,12 @@
-"""Running a generation job: claim it, generate, store the set and finish the job atomically.
+"""Every generation is a job: recorded by the request, run by the request itself (a fast provider)
+or by the hook (a model), followed at its `status_url`.
 
-The job was authorised when the manager asked for it (the API checked role, tenant and material);
-the worker acts for that manager with their tenant claims, so RLS keeps every read and write
-inside the company exactly as in a request. Success stores the personas and marks the job done
-in one transaction, fenced by the claim's attempt: a worker that lost its claim to another
-finds the job changed, and its personas roll back. Failure stores nothing and records a reason a
-manager can read.
+The job is authorised when the manager asks for it (role, tenant and material are checked, and
+one unfinished job per company is a unique index); the worker acts for that manager with their
+tenant claims, so RLS keeps every read and write inside the company exactly as in a request.
+Success stores the personas and marks the job done in one transaction, fenced by the claim's
+attempt: a worker that lost its claim to another finds the job changed, and its personas roll
+back. Failure stores nothing and records a reason a manager can read.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dojo.auth import Principal, Role
-from dojo.db import Connection, jsonb, membership, service_transaction
-from dojo.errors import AppError
+from dojo.db import Connection, membership, service_transaction, tenant_transaction
+from dojo.errors import AppError, Conflict
 from dojo.observability import logger
-from personas import service
-from personas.schema import GenerateIn, GenerationOut
+from personas import generate, sampling, service, store
+from personas.models import GenerateIn, GenerationJobOut, GenerationOut, PersonaOut
 
 # a worker silent this long is dead: the Lambda timeout (300 s) is well below it
 STALE_SECONDS = 600
@@ -29,6 +30,8 @@ NO_REQUESTER = (
     "the manager who asked for this generation is no longer a manager of the company;"
     " nothing was saved"
 )
+IN_PROGRESS = "a persona generation is already in progress; wait for it to finish"
+STATUS_URL = "/api/v1/personas/generations/{}"
 
 Status = Literal["done", "failed", "skipped"]
 
@@ -47,30 +50,72 @@ class ClaimLost(Exception):
     """Another worker took the job over while this one was generating."""
 
 
-def _finish(
-    conn: Connection,
-    generation_id: uuid.UUID,
-    attempt: int,
-    *,
-    status: Literal["done", "failed"],
-    count: int | None = None,
-    result: dict[str, Any] | None = None,
-    error: AppError | None = None,
-) -> bool:
-    row = conn.execute(
-        "select private.finish_persona_generation(%s, %s, %s, %s, %s, %s, %s, %s) as ok",
-        (
-            generation_id,
-            attempt,
-            status,
-            count,
-            jsonb(result) if result is not None else None,
-            error.message if error else None,
-            error.code if error else None,
-            jsonb(error.details) if error and error.details else None,
-        ),
-    ).fetchone()
-    return bool(row and row["ok"])
+def start(principal: Principal, body: GenerateIn, *, replace: bool) -> GenerationJobOut:
+    """Record a generation job and answer it; an `inline` provider runs it first.
+
+    The answer is the same whatever the provider: the job, done or failed already when the
+    provider is fast, pending when the hook will run it.
+    """
+    inline = generate.GENERATOR.get().inline  # no provider: 503 before anything is recorded
+    job = _enqueue(principal, body, replace=replace, claimed=inline)
+    if inline:
+        execute(job)
+    with tenant_transaction(principal.claims) as conn:
+        out = view(conn, job["id"])
+    assert out is not None  # the manager who recorded the job reads it
+    return out
+
+
+def _enqueue(
+    principal: Principal, body: GenerateIn, *, replace: bool, claimed: bool
+) -> dict[str, Any]:
+    """Check there is material and record the job (its trigger calls the hook unless claimed).
+
+    One unfinished job per company: a second request while one runs is a 409 naming the running
+    job, so a double click cannot start two generations.
+    """
+    company_id = service.company_of(principal)
+    with tenant_transaction(principal.claims) as conn:
+        if not sampling.has_material(conn, company_id):
+            raise Conflict(service.NO_MATERIAL, code="no_documents")
+        # the caller is verified as a manager of this company: the job row is the service's
+        store.as_service(conn)
+        job = store.insert_job(
+            conn,
+            company_id=company_id,
+            user_id=principal.user_id,
+            kind="regenerate" if replace else "generate",
+            request=body.model_dump(mode="json"),
+            claimed=claimed,
+        )
+        if job is None:
+            running = store.open_job(conn, company_id)
+            details = {}
+            if running is not None:
+                details = {"generation_id": str(running), "status_url": STATUS_URL.format(running)}
+            raise Conflict(IN_PROGRESS, code="generation_in_progress", details=details)
+    return job
+
+
+def view(conn: Connection, generation_id: uuid.UUID) -> GenerationJobOut | None:
+    """A job as its manager follows it (None when the caller may not see it)."""
+    job = store.get_job(conn, generation_id)
+    if job is None:
+        return None
+    result = None
+    if job["status"] == "done" and job["result"] is not None:
+        personas = [
+            PersonaOut.model_validate(r) for r in store.generation_personas(conn, generation_id)
+        ]
+        result = GenerationOut.model_validate({**job["result"], "personas": personas})
+    return GenerationJobOut.model_validate(
+        {
+            **job,
+            "generation_id": job["id"],
+            "status_url": STATUS_URL.format(job["id"]),
+            "result": result,
+        }
+    )
 
 
 def _requester(job: dict[str, Any]) -> Principal:
@@ -97,18 +142,21 @@ def _requester(job: dict[str, Any]) -> Principal:
 def process(generation_id: uuid.UUID, company_id: uuid.UUID) -> Outcome:
     """Run the job if it can be claimed (a duplicate delivery finds nothing: `skipped`)."""
     with service_transaction() as conn:
-        job = conn.execute(
-            "select * from private.claim_persona_generation(%s, %s, %s, %s)",
-            (generation_id, company_id, STALE_SECONDS, MAX_ATTEMPTS),
-        ).fetchone()
+        job = store.claim_job(conn, generation_id, company_id, STALE_SECONDS, MAX_ATTEMPTS)
     if job is None:
         return Outcome(generation_id, "skipped")
+    return execute(job)
+
+
+def execute(job: dict[str, Any]) -> Outcome:
+    """Run a job this worker holds the claim of (its `attempts` is the fencing token)."""
+    generation_id: uuid.UUID = job["id"]
     attempt = int(job["attempts"])
 
     def done(conn: Connection, out: GenerationOut) -> None:
-        conn.execute("select set_config('role', 'service_role', true)")
+        store.as_service(conn)
         summary = out.model_dump(mode="json", exclude={"personas"})
-        if not _finish(
+        if not store.finish_job(
             conn, generation_id, attempt, status="done", count=out.count, result=summary
         ):
             raise ClaimLost
@@ -135,7 +183,13 @@ def process(generation_id: uuid.UUID, company_id: uuid.UUID) -> Outcome:
 
 def _failed(generation_id: uuid.UUID, attempt: int, error: AppError) -> Outcome:
     with service_transaction() as conn:
-        finished = _finish(conn, generation_id, attempt, status="failed", error=error)
+        finished = store.finish_job(
+            conn,
+            generation_id,
+            attempt,
+            status="failed",
+            error=(error.message, error.code, error.details),
+        )
     logger.warning(
         "persona job failed",
         extra={"job": str(generation_id), "code": error.code, "recorded": finished},

@@ -1,9 +1,10 @@
 """The context a generation sees: a diverse sample of the company's chunks within a token budget.
 
 Farthest-point sampling over the chunk embeddings, balanced across documents, runs in SQL
-(`public.diverse_chunks`); a manager's focus first retrieves the chunks it matches, which seed the
-sample. Chunks are then taken in that order while they fit the budget (tokens ≈ chars / 4).
-Every chunk is shown with its id so the model can cite it, and only these ids may be cited.
+(`public.diverse_chunks`, called through `personas.store`); a manager's focus first retrieves the
+chunks it matches, which seed the sample. Chunks are then taken in that order while they fit the
+budget (tokens ≈ chars / 4). Every chunk is shown with its id so the model can cite it, and only
+these ids may be cited.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from dojo import retrieval
 from dojo.db import Connection
 from dojo.settings import get_settings
+from personas import store
 
 CHARS_PER_TOKEN = 4
 MAX_CHUNK_CHARS = 1600  # a single oversized chunk must not eat the budget of the others
@@ -95,11 +97,7 @@ def sample(
         seeds = [h.chunk_id for h in retrieval.search(conn, company_id, focus, k=FOCUS_SEEDS)]
     # ask for more than the budget can hold: oversized chunks are skipped, smaller ones fill in
     wanted = max(8, budget * CHARS_PER_TOKEN // 400)
-    rows = conn.execute(
-        "select id, document_id, filename, chunk_index, content, metadata, pick"
-        " from public.diverse_chunks(%s, %s, %s, %s)",
-        (company_id, model, wanted, seeds),
-    ).fetchall()
+    rows = store.diverse_chunks(conn, company_id, model, wanted, seeds)
     chosen: list[Chunk] = []
     used = 0
     for row in rows:
@@ -114,10 +112,4 @@ def sample(
 
 def has_material(conn: Connection, company_id: uuid.UUID) -> bool:
     """True when the company has at least one ready document with chunks of the active model."""
-    row = conn.execute(
-        "select exists (select 1 from public.knowledge_base kb"
-        " join public.documents d on d.id = kb.document_id"
-        " where kb.company_id = %s and d.status = 'ready' and kb.embedding_model = %s) as ok",
-        (company_id, get_settings().active_embedding_model),
-    ).fetchone()
-    return bool(row and row["ok"])
+    return store.has_material(conn, company_id, get_settings().active_embedding_model)

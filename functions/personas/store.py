@@ -1,8 +1,12 @@
-"""Personas in the database, always through the caller's tenant transaction (RLS decides).
+"""All of the personas function's SQL: personas, their cards, the sampled context and the jobs.
 
-A generation is inserted in one transaction under one generation_id: all its personas or none.
-Salespeople only ever see active personas and managers all of them; that is the RLS policy's job,
-not a WHERE clause here.
+Personas are read and written through the caller's tenant transaction (RLS decides); the job
+functions run as the service role (a worker claims and finishes jobs; the request records one
+after checking the caller). A generation is inserted in one transaction under one generation_id:
+all its personas or none.
+Only managers read the personas table (RLS); everyone reads `public.persona_cards`, which shows
+salespeople the active personas without what they hide and managers every one. That is the
+database's job, not a WHERE clause here.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ from typing import Any, Literal
 
 from dojo.db import Connection, jsonb
 from dojo.errors import BadRequest, NotFound
-from personas.schema import PersonaDraft
+from personas.models import PersonaDraft
 
 _COLUMNS = (
     "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
     " difficulty, end_conditions, speaking_style, voice_id, first_message, locale, status,"
     " generation_id, generator, generator = 'offline' as offline, created_at, updated_at"
+)
+# what a salesperson may read: the cards view (the personas table is for managers only)
+_CARD_COLUMNS = (
+    "id, name, role, seniority, company_profile, difficulty, locale, status, generator, offline,"
+    " created_at, updated_at"
 )
 _JSON_FIELDS = {
     "company_profile",
@@ -29,6 +38,11 @@ _JSON_FIELDS = {
     "end_conditions",
 }
 StatusFilter = Literal["active", "archived", "all"]
+
+
+def as_service(conn: Connection) -> None:
+    """Switch this transaction to the service role (after the caller was checked)."""
+    conn.execute("select set_config('role', 'service_role', true)")
 
 
 def company_locale(conn: Connection, company_id: uuid.UUID) -> str:
@@ -67,13 +81,10 @@ def insert_generation(
     locale: str,
     generator: str,
     replace: bool,
-    generation_id: uuid.UUID | None = None,
-) -> tuple[uuid.UUID, list[dict[str, Any]], int]:
-    """Store a generation (and, when replacing, archive every other active persona).
-
-    `generation_id` is the job's id when a job runs it; a request run mints a new one.
-    """
-    generation_id = generation_id or uuid.uuid4()
+    generation_id: uuid.UUID,
+) -> tuple[list[dict[str, Any]], int]:
+    """Store a generation under its job's id (and, when replacing, archive every other active
+    persona); the stored rows and how many were archived."""
     archived = 0
     if replace:
         archived = conn.execute(
@@ -112,7 +123,7 @@ def insert_generation(
         ).fetchone()
         assert row is not None
         stored.append(row)
-    return generation_id, stored, archived
+    return stored, archived
 
 
 def list_personas(conn: Connection, status: StatusFilter = "all") -> list[dict[str, Any]]:
@@ -124,6 +135,27 @@ def list_personas(conn: Connection, status: StatusFilter = "all") -> list[dict[s
         " order by status, created_at desc, difficulty, name",
         params,
     ).fetchall()
+
+
+def list_cards(conn: Connection, status: StatusFilter = "all") -> list[dict[str, Any]]:
+    """The cards of the personas the caller may pick (no secrets), newest first."""
+    where = "" if status == "all" else " where status = %s"
+    params = () if status == "all" else (status,)
+    return conn.execute(
+        f"select {_CARD_COLUMNS} from public.persona_cards{where}"
+        " order by status, created_at desc, difficulty, name",
+        params,
+    ).fetchall()
+
+
+def get_card(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any]:
+    """One persona's card; 404 when the caller may not pick it."""
+    row = conn.execute(
+        f"select {_CARD_COLUMNS} from public.persona_cards where id = %s", (persona_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("persona not found")
+    return row
 
 
 def get(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any]:
@@ -188,4 +220,131 @@ def generation_personas(conn: Connection, generation_id: uuid.UUID) -> list[dict
         f"select {_COLUMNS} from public.personas where generation_id = %s"
         " order by difficulty, name",
         (generation_id,),
+    ).fetchall()
+
+
+# --- the context a generation sees --------------------------------------------------------
+
+
+def has_material(conn: Connection, company_id: uuid.UUID, model: str) -> bool:
+    """True when the company has a ready document with chunks embedded by `model`."""
+    row = conn.execute(
+        "select exists (select 1 from public.knowledge_base kb"
+        " join public.documents d on d.id = kb.document_id"
+        " where kb.company_id = %s and d.status = 'ready' and kb.embedding_model = %s) as ok",
+        (company_id, model),
+    ).fetchone()
+    return bool(row and row["ok"])
+
+
+def diverse_chunks(
+    conn: Connection, company_id: uuid.UUID, model: str, wanted: int, seeds: list[int]
+) -> list[dict[str, Any]]:
+    """Up to `wanted` chunks, farthest-point sampled across documents (`seeds` first)."""
+    return conn.execute(
+        "select id, document_id, filename, chunk_index, content, metadata, pick"
+        " from public.diverse_chunks(%s, %s, %s, %s)",
+        (company_id, model, wanted, seeds),
+    ).fetchall()
+
+
+# --- generation jobs (service role) -------------------------------------------------------
+
+_JOB_COLUMNS = "id, company_id, requested_by, kind, request, attempts, status"
+
+
+def insert_job(
+    conn: Connection,
+    *,
+    company_id: uuid.UUID,
+    user_id: uuid.UUID,
+    kind: str,
+    request: dict[str, Any],
+    claimed: bool,
+) -> dict[str, Any] | None:
+    """Record a job, or None when the company already has one unfinished.
+
+    `claimed`: the request runs it itself (a fast provider), so it starts running under its
+    first attempt and its trigger dispatches no hook.
+    """
+    return conn.execute(
+        "insert into public.persona_generations"
+        " (company_id, requested_by, kind, request, status, attempts, started_at)"
+        " values (%s, %s, %s, %s, %s, %s, case when %s then now() end)"
+        " on conflict (company_id) where status in ('pending', 'running') do nothing"
+        f" returning {_JOB_COLUMNS}",
+        (
+            company_id,
+            user_id,
+            kind,
+            jsonb(request),
+            "running" if claimed else "pending",
+            1 if claimed else 0,
+            claimed,
+        ),
+    ).fetchone()
+
+
+def open_job(conn: Connection, company_id: uuid.UUID) -> uuid.UUID | None:
+    """The company's unfinished job, if any."""
+    row = conn.execute(
+        "select id from public.persona_generations"
+        " where company_id = %s and status in ('pending', 'running')",
+        (company_id,),
+    ).fetchone()
+    return row["id"] if row else None
+
+
+def claim_job(
+    conn: Connection,
+    generation_id: uuid.UUID,
+    company_id: uuid.UUID,
+    stale_seconds: int,
+    max_attempts: int,
+) -> dict[str, Any] | None:
+    """Claim a job to run it (atomic); None when there is nothing to claim."""
+    return conn.execute(
+        "select *, 'running' as status from private.claim_persona_generation(%s, %s, %s, %s)",
+        (generation_id, company_id, stale_seconds, max_attempts),
+    ).fetchone()
+
+
+def finish_job(
+    conn: Connection,
+    generation_id: uuid.UUID,
+    attempt: int,
+    *,
+    status: Literal["done", "failed"],
+    count: int | None = None,
+    result: dict[str, Any] | None = None,
+    error: tuple[str, str, dict[str, Any] | None] | None = None,
+) -> bool:
+    """Finish a job while it still carries `attempt`; False when another worker took it over.
+
+    `error` is (message, code, details) for a failed job.
+    """
+    message, code, details = error if error else (None, None, None)
+    row = conn.execute(
+        "select private.finish_persona_generation(%s, %s, %s, %s, %s, %s, %s, %s) as ok",
+        (
+            generation_id,
+            attempt,
+            status,
+            count,
+            jsonb(result) if result is not None else None,
+            message,
+            code,
+            jsonb(details) if details else None,
+        ),
+    ).fetchone()
+    return bool(row and row["ok"])
+
+
+def sweep_jobs(
+    conn: Connection, pending_seconds: int, stale_seconds: int, max_attempts: int, limit: int
+) -> list[dict[str, Any]]:
+    """Fail the jobs out of attempts, re-dispatch the lost or stale ones; what each became."""
+    return conn.execute(
+        "select * from private.sweep_persona_generations(%s, %s, %s, %s)",
+        (pending_seconds, stale_seconds, max_attempts, limit),
     ).fetchall()

@@ -14,7 +14,7 @@ from typing import Any
 
 from dojo.db import service_transaction
 from dojo.observability import logger
-from personas import jobs
+from personas import jobs, store
 
 PENDING_SECONDS = 120  # a delivered hook claims its job within seconds
 
@@ -29,10 +29,7 @@ def sweep(
     """Finish what the hooks did not; returns counts per outcome."""
     started = time.monotonic()
     with service_transaction() as conn:
-        rows = conn.execute(
-            "select * from private.sweep_persona_generations(%s, %s, %s, %s)",
-            (pending_seconds, stale_seconds, jobs.MAX_ATTEMPTS, limit),
-        ).fetchall()
+        rows = store.sweep_jobs(conn, pending_seconds, stale_seconds, jobs.MAX_ATTEMPTS, limit)
     counts: dict[str, int] = {"failed": 0, "redispatched": 0, "done": 0, "skipped": 0}
     for row in rows:
         counts[row["outcome"]] += 1

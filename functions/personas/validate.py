@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from dojo.providers.embeddings import fold
-from personas.schema import DIFFICULTIES, DifficultyMix, PersonaDraft, PersonaSet
+from personas.models import DIFFICULTIES, DifficultyMix, PersonaDraft, PersonaSet
 
 MIN_OBJECTIONS = 1
 MIN_END_CONDITIONS = 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from dojo.errors import ServiceUnavailable
 from dojo.settings import get_settings
-from personas.schema import Gender
+from personas.models import Gender
 
 
 @dataclass(frozen=True)

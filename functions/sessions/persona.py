@@ -1,4 +1,4 @@
-"""The persona a session plays: loaded through RLS, frozen into the session at start.
+"""The persona a session plays: loaded for the caller's company, frozen into the session at start.
 
 The snapshot keeps the session playable and gradeable as it was even if a manager edits or
 archives the persona later. Older or hand-written rows are read tolerantly (plain strings are
@@ -103,17 +103,15 @@ class Persona(BaseModel):
 
 
 def load(conn: Connection, persona_id: uuid.UUID | None) -> Persona:
-    """The chosen persona, or a random active one; RLS hides other companies' (404)."""
+    """The chosen persona, or a random active one; other companies' are invisible (404)."""
+    row = store.persona_for_session(conn, persona_id)
     if persona_id is not None:
-        row = store.persona_row(conn, persona_id)
         if row is None:
             raise NotFound("persona not found")
         if row["status"] != "active":
             raise Conflict("this persona is archived")
-    else:
-        row = store.random_persona_row(conn)
-        if row is None:
-            raise Conflict("no active persona yet: ask a manager to generate personas")
+    elif row is None:
+        raise Conflict("no active persona yet: ask a manager to generate personas")
     return Persona.model_validate(row)
 
 

@@ -30,10 +30,6 @@ _ELAPSED = (
     "extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"
     " as elapsed"
 )
-_PERSONA = (
-    "id, name, role, seniority, company_profile, traits, goals, pains, objections, hidden_facts,"
-    " difficulty, end_conditions, speaking_style, voice_id, first_message, locale, status"
-)
 
 
 def visible(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
@@ -193,18 +189,13 @@ def listing(
     ).fetchall()
 
 
-def persona_row(conn: Connection, persona_id: uuid.UUID) -> dict[str, Any] | None:
-    """The persona a session would play (RLS: other companies' are None), with its status."""
-    return conn.execute(
-        f"select {_PERSONA} from public.personas where id = %s", (persona_id,)
-    ).fetchone()
+def persona_for_session(conn: Connection, persona_id: uuid.UUID | None) -> dict[str, Any] | None:
+    """The whole persona a session plays (the chosen one, or a random active one), or None.
 
-
-def random_persona_row(conn: Connection) -> dict[str, Any] | None:
-    """Any active persona of the caller's company (RLS), or None when there is none."""
-    return conn.execute(
-        f"select {_PERSONA} from public.personas where status = 'active' order by random() limit 1"
-    ).fetchone()
+    Salespeople cannot read the personas table (its secrets are for managers), so a named SQL
+    function serves the caller's present company only; other companies' personas are None.
+    """
+    return conn.execute("select * from private.persona_for_session(%s)", (persona_id,)).fetchone()
 
 
 def company_name(conn: Connection) -> str:

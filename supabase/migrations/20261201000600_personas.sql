@@ -35,11 +35,13 @@ alter table public.personas enable row level security;
 revoke all on public.personas from anon, authenticated;
 grant all on public.personas to service_role;
 
--- personas: salespeople see active ones, managers all; managers write.
+-- personas: only managers read or write the table itself, since every row carries what the
+-- persona hides (objections, hidden facts, end conditions, goals, pains, the budget). Salespeople
+-- read `public.persona_cards` (what a caller knows before the call) and the sessions function
+-- reads the whole persona for a session through `private.persona_for_session` (below).
 grant select, insert, update, delete on public.personas to authenticated;
 create policy personas_select on public.personas for select to authenticated
-  using (company_id = (select private.company_id())
-         and (status = 'active' or (select private.is_manager())));
+  using (company_id = (select private.company_id()) and (select private.is_manager()));
 create policy personas_insert on public.personas for insert to authenticated
   with check (company_id = (select private.company_id()) and (select private.is_manager()));
 create policy personas_update on public.personas for update to authenticated
@@ -168,8 +170,10 @@ $$;
 grant execute on function public.diverse_chunks(uuid, text, integer, bigint[], integer)
   to authenticated, service_role;
 
--- Persona generation jobs. With a real model one generation takes 40-60 s, past API Gateway's
--- 30 s cap, so the request only records a job (202) and the personas function's hook runs it.
+-- Persona generation jobs. Every generation is a job (the API answers 202 with it). With a real
+-- model one generation takes 40-60 s, past API Gateway's 30 s cap, so the request only records
+-- the job and the personas function's hook runs it; a fast provider (offline) runs it within the
+-- request, claimed from the start.
 --
 -- A job is run by whoever claims it first: the claim is one UPDATE whose WHERE clause only
 -- matches a claimable row, so a duplicated hook, or the sweeper racing a hook, serialise on the
@@ -217,7 +221,8 @@ create policy persona_generations_select on public.persona_generations for selec
   using (company_id = (select private.company_id()) and (select private.is_manager()));
 
 -- A job was recorded: ask the personas function to run it (after commit, at most once; the
--- sweeper re-dispatches a lost one).
+-- sweeper re-dispatches a lost one). A job recorded already running was claimed by the request
+-- that records it (a fast provider finishes it before answering): nothing to dispatch.
 create or replace function private.handle_persona_generation_requested() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
@@ -229,7 +234,8 @@ $$;
 
 create trigger dojo_persona_generation_requested
   after insert on public.persona_generations
-  for each row execute function private.handle_persona_generation_requested();
+  for each row when (new.status = 'pending')
+  execute function private.handle_persona_generation_requested();
 
 -- Claim a job to run it: pending, or running past the stale timeout (its worker died), and not
 -- out of attempts. Returns nothing when there is nothing to do.
@@ -304,3 +310,69 @@ revoke all on function private.sweep_persona_generations(integer, integer, integ
   from public, authenticated, anon;
 grant execute on function private.sweep_persona_generations(integer, integer, integer, integer)
   to service_role;
+
+-- Persona secrets are for managers. A persona row holds what practice is about discovering:
+-- objections, hidden facts and when they are revealed, end conditions, goals, pains, traits,
+-- speaking style, the budget, current solution and decision process. Both salespeople and
+-- managers are the `authenticated` role, so column privileges cannot tell them apart; rows can.
+-- So `public.personas` is readable by managers only (its RLS policy), and:
+--   * everyone in the company reads `public.persona_cards`: what a caller knows before the call
+--     (name, role, seniority, the buyer company's segment, size and region, difficulty);
+--   * the sessions function reads the whole persona of the session it starts through
+--     `private.persona_for_session`, in the salesperson's own transaction (the private schema is
+--     not exposed through the Data API).
+
+-- The cards of the caller's company: salespeople the active personas, managers every one.
+-- Security definer because salespeople cannot read the table; the WHERE clause is the wall.
+create or replace function private.persona_cards()
+returns table (
+  id uuid, company_id uuid, name text, role text, seniority text, company_profile jsonb,
+  difficulty text, locale text, status text, generator text, offline boolean,
+  created_at timestamptz, updated_at timestamptz
+)
+language sql stable security definer set search_path = '' as $$
+  select p.id, p.company_id, p.name, p.role, p.seniority,
+         jsonb_strip_nulls(jsonb_build_object(
+           'segment', p.company_profile -> 'segment',
+           'size', p.company_profile -> 'size',
+           'region', p.company_profile -> 'region')),
+         p.difficulty, p.locale, p.status, p.generator, p.generator = 'offline',
+         p.created_at, p.updated_at
+    from public.personas p
+   where p.company_id = (select private.company_id())
+     and (p.status = 'active' or (select private.is_manager()))
+$$;
+revoke all on function private.persona_cards() from public, anon;
+grant execute on function private.persona_cards() to authenticated, service_role;
+
+-- The Data API's surface for cards. security_invoker: the view itself has no rights of its own;
+-- what the caller may see is decided by the function above.
+create or replace view public.persona_cards with (security_invoker = true) as
+  select * from private.persona_cards();
+revoke all on public.persona_cards from public, anon, authenticated;
+grant select on public.persona_cards to authenticated, service_role;
+
+-- The persona a session plays, secrets included: the chosen one (or a random active one when
+-- p_persona_id is null) of the caller's present company. Salespeople get active personas only;
+-- managers also an archived one, so the sessions function can say "archived" instead of 404.
+create or replace function private.persona_for_session(p_persona_id uuid)
+returns table (
+  id uuid, name text, role text, seniority text, company_profile jsonb, traits jsonb,
+  goals jsonb, pains jsonb, objections jsonb, hidden_facts jsonb, difficulty text,
+  end_conditions jsonb, speaking_style text, voice_id text, first_message text, locale text,
+  status text
+)
+language sql volatile security definer set search_path = '' as $$
+  select p.id, p.name, p.role, p.seniority, p.company_profile, p.traits, p.goals, p.pains,
+         p.objections, p.hidden_facts, p.difficulty, p.end_conditions, p.speaking_style,
+         p.voice_id, p.first_message, p.locale, p.status
+    from public.personas p
+   where p.company_id = (select private.company_id())
+     and case when p_persona_id is null then p.status = 'active'
+              else p.id = p_persona_id
+                   and (p.status = 'active' or (select private.is_manager())) end
+   order by random()
+   limit 1
+$$;
+revoke all on function private.persona_for_session(uuid) from public, anon;
+grant execute on function private.persona_for_session(uuid) to authenticated, service_role;

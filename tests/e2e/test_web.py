@@ -20,7 +20,7 @@ def _arrange_material(api_as, people, tmp_path) -> list[dict]:
             d for d in manager("GET", "/api/v1/onboarding/documents") if d["status"] == "ready"
         ]
     )
-    return manager("POST", "/api/v1/personas/generate", json={"count": 5})["personas"]
+    return manager("POST", "/api/v1/personas/generate", json={"count": 5})["result"]["personas"]
 
 
 def test_manager_uploads_a_document_searches_it_and_generates_personas(sign_in, people, tmp_path):

@@ -156,7 +156,8 @@ def test_select_matrix(db_url, tenants, role):
         "profiles": {str(u) for u in [*me.users.values(), me.other_salesperson]},
         "documents": {str(me.document)},
         "knowledge_base": {str(me.chunk)},
-        "personas": {str(me.persona_active)} | ({str(me.persona_archived)} if manager else set()),
+        # the table is for managers (it holds the secrets); salespeople read public.persona_cards
+        "personas": {str(me.persona_active), str(me.persona_archived)} if manager else set(),
         "training_sessions": {str(s) for s in me.sessions.values()}
         if manager
         else {str(me.sessions[me.users["salesperson"]])},

@@ -40,7 +40,10 @@ def test_stale_manager_claims_see_what_a_salesperson_sees(db_url, pair):
     for role in ("manager", "admin"):
         stale = _view(db_url, _claims(seller, me.company, role))
         assert stale == honest
-    assert honest["personas"] == {str(me.persona_active)}  # no archived persona
+    assert honest["personas"] == set()  # the table's secrets are for managers
+    assert _visible(db_url, _claims(seller, me.company, "admin"), "persona_cards") == {
+        str(me.persona_active)  # the cards: active personas only
+    }
     assert honest["training_sessions"] == {str(me.sessions[seller])}  # not the colleague's
     assert honest["usage"] == set()
 
@@ -75,7 +78,8 @@ def test_a_demoted_manager_loses_the_team_view_at_once(db_url, sql, pair):
     assert len(_visible(db_url, claims, "training_sessions")) == 2
     sql.execute("update profiles set role = 'salesperson' where id = %s", (manager,))
     assert _visible(db_url, claims, "training_sessions") == set()  # they have no session
-    assert _visible(db_url, claims, "personas") == {str(me.persona_active)}
+    assert _visible(db_url, claims, "personas") == set()  # no longer a manager: no secrets
+    assert _visible(db_url, claims, "persona_cards") == {str(me.persona_active)}
 
 
 def test_claims_naming_another_company_see_none_of_it(db_url, pair):

@@ -29,8 +29,20 @@ def test_generate_offline_default_set(api, make_user, material, sql):
     manager = make_user("Acme", "manager")
     ids = material(manager.company_id)
     response = api.post(f"{BASE}/generate", headers=manager.headers)
-    assert response.status_code == 201, response.text
-    body = response.json()
+    # one contract whatever the provider: the job; the offline one has already finished it
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert (job["status"], job["kind"], job["attempts"], job["error"]) == (
+        "done",
+        "generate",
+        1,
+        None,
+    )
+    assert response.headers["location"] == job["status_url"]
+    followed = api.get(job["status_url"], headers=manager.headers)
+    assert followed.status_code == 200 and followed.json() == job
+    body = job["result"]
+    assert body["generation_id"] == job["generation_id"] and job["persona_count"] == 6
     assert body["generator"] == "offline"
     assert body["offline"] is True
     assert "offline" in body["notice"]
@@ -70,8 +82,8 @@ def test_generate_with_count_mix_and_focus(api, make_user, material):
     material(manager.company_id)
     body = {"difficulty": {"easy": 1, "medium": 3, "hard": 4}, "focus": "preço e contrato"}
     response = api.post(f"{BASE}/generate", headers=manager.headers, json=body)
-    assert response.status_code == 201, response.text
-    personas = response.json()["personas"]
+    assert response.status_code == 202, response.text
+    personas = response.json()["result"]["personas"]
     assert len(personas) == 8
     levels = [p["difficulty"] for p in personas]
     assert (levels.count("easy"), levels.count("medium"), levels.count("hard")) == (1, 3, 4)
@@ -100,12 +112,12 @@ def test_second_generation_adds_and_regenerate_replaces(api, make_user, material
     material(manager.company_id)
     first = api.post(f"{BASE}/generate", headers=manager.headers, json={"count": 5}).json()
     second = api.post(f"{BASE}/generate", headers=manager.headers, json={"count": 5}).json()
-    names = [p["name"] for p in first["personas"] + second["personas"]]
+    names = [p["name"] for p in first["result"]["personas"] + second["result"]["personas"]]
     assert len(set(names)) == 10, "a new set never repeats an active persona's name"
     assert _count(sql, manager.company_id, "active") == 10
     replaced = api.post(f"{BASE}/regenerate", headers=manager.headers, json={"count": 6})
-    assert replaced.status_code == 201
-    assert replaced.json()["archived"] == 10
+    assert replaced.status_code == 202
+    assert replaced.json()["result"]["archived"] == 10
     assert _count(sql, manager.company_id, "active") == 6
     assert _count(sql, manager.company_id, "archived") == 10
     active = sql.execute(
@@ -120,7 +132,7 @@ def test_salesperson_cannot_generate_edit_or_archive(api, make_user, material, s
     manager = make_user("Acme", "manager")
     seller = make_user("Acme", "salesperson")
     material(manager.company_id)
-    persona = api.post(f"{BASE}/generate", headers=manager.headers).json()["personas"][0]
+    persona = api.post(f"{BASE}/generate", headers=manager.headers).json()["result"]["personas"][0]
     assert api.post(f"{BASE}/generate", headers=seller.headers).status_code == 403
     assert api.post(f"{BASE}/regenerate", headers=seller.headers).status_code == 403
     pid = persona["id"]
@@ -137,7 +149,7 @@ def test_salesperson_sees_active_only_managers_see_all(api, make_user, material)
     admin = make_user("Acme", "admin")
     seller = make_user("Acme", "salesperson")
     material(manager.company_id)
-    personas = api.post(f"{BASE}/generate", headers=manager.headers).json()["personas"]
+    personas = api.post(f"{BASE}/generate", headers=manager.headers).json()["result"]["personas"]
     archived = personas[0]["id"]
     response = api.post(f"{BASE}/{archived}/archive", headers=manager.headers)
     assert response.json()["status"] == "archived"
@@ -160,7 +172,9 @@ def test_other_company_persona_is_404(api, make_user, material, sql):
     rival = make_user("Rival", "manager")
     rival_seller = make_user("Rival", "salesperson")
     material(manager.company_id)
-    pid = api.post(f"{BASE}/generate", headers=manager.headers).json()["personas"][0]["id"]
+    pid = api.post(f"{BASE}/generate", headers=manager.headers).json()["result"]["personas"][0][
+        "id"
+    ]
     for user in (rival, rival_seller):
         assert api.get(f"{BASE}/{pid}", headers=user.headers).status_code == 404
         assert api.get(BASE, headers=user.headers).json() == []
@@ -178,7 +192,7 @@ def test_manager_edits_any_field_validated(api, make_user, material, sql):
     rival = make_user("Rival", "manager")
     ids = material(manager.company_id)
     rival_ids = material(rival.company_id, {"r.md": ["Plano Rival custa R$ 10,00/mês."]})
-    persona = api.post(f"{BASE}/generate", headers=manager.headers).json()["personas"][0]
+    persona = api.post(f"{BASE}/generate", headers=manager.headers).json()["result"]["personas"][0]
     pid = persona["id"]
     chunk = ids["contrato-padrao.pdf"][0]
     change = {
@@ -222,7 +236,7 @@ def test_manager_edits_any_field_validated(api, make_user, material, sql):
 def test_tenant_and_role_matrix(api, make_user, material, sql, role, same_company):
     owner = make_user("Acme", "manager")
     material(owner.company_id)
-    pid = api.post(f"{BASE}/generate", headers=owner.headers).json()["personas"][0]["id"]
+    pid = api.post(f"{BASE}/generate", headers=owner.headers).json()["result"]["personas"][0]["id"]
     caller = make_user("Acme" if same_company else "Rival", role)
     writer = role != "salesperson"
     if same_company:
@@ -232,8 +246,8 @@ def test_tenant_and_role_matrix(api, make_user, material, sql, role, same_compan
             ("PATCH", f"{BASE}/{pid}"): 200 if writer else 403,
             ("POST", f"{BASE}/{pid}/archive"): 200 if writer else 403,
             ("POST", f"{BASE}/{pid}/unarchive"): 200 if writer else 403,
-            ("POST", f"{BASE}/generate"): 201 if writer else 403,
-            ("POST", f"{BASE}/regenerate"): 201 if writer else 403,
+            ("POST", f"{BASE}/generate"): 202 if writer else 403,
+            ("POST", f"{BASE}/regenerate"): 202 if writer else 403,
         }
     else:
         expected = {
@@ -264,8 +278,8 @@ def test_generate_from_scant_material_still_grounds_every_objection(api, make_us
     manager = make_user("Acme", "manager")
     ids = material(manager.company_id, {"curto.txt": ["Consultoria fiscal.", "Atendemos SP."]})
     response = api.post(f"{BASE}/generate", headers=manager.headers, json={"count": 5})
-    assert response.status_code == 201, response.text
+    assert response.status_code == 202, response.text
     allowed = set(ids["curto.txt"])
-    for persona in response.json()["personas"]:
+    for persona in response.json()["result"]["personas"]:
         assert persona["objections"]
         assert all(set(o["chunk_ids"]) <= allowed for o in persona["objections"])

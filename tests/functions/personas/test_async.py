@@ -78,11 +78,11 @@ def test_accepted_then_the_trigger_runs_the_job(api, db_url, openai_env, model, 
     assert response.status_code == 202, response.text
     accepted = response.json()
     generation_id = accepted["generation_id"]
-    assert accepted == {
-        "generation_id": generation_id,
-        "status": "pending",
-        "status_url": f"{BASE}/generations/{generation_id}",
-    }
+    assert (accepted["status"], accepted["status_url"]) == (
+        "pending",
+        f"{BASE}/generations/{generation_id}",
+    )
+    assert accepted["result"] is None and accepted["attempts"] == 0
     assert response.headers["location"] == accepted["status_url"]
     assert model.call_count == 0, "the request never waits on the model"
 
@@ -125,12 +125,41 @@ def test_regenerate_job_archives_the_old_set_with_the_new_one(
     assert {str(p["generation_id"]) for p in archived} == {first["generation_id"]}
 
 
-def test_offline_provider_answers_201_without_a_job(api, db_url, company, sql):
+def test_offline_provider_finishes_its_job_before_answering(api, db_url, company, sql):
     response = api.post(f"{BASE}/generate", headers=company.headers)
-    assert response.status_code == 201
-    assert response.json()["offline"] is True and len(response.json()["personas"]) == 6
-    assert sql.execute("select count(*) as n from public.persona_generations").fetchone()["n"] == 0
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "done" and job["finished_at"] is not None
+    assert job["result"]["offline"] is True and len(job["result"]["personas"]) == 6
+    stored = _job(sql, job["generation_id"])
+    assert (stored["status"], stored["attempts"], stored["persona_count"]) == ("done", 1, 6)
+    # the request ran it: no hook was dispatched, and a stray delivery finds nothing to claim
     assert dispatcher.pending(db_url) == []
+    assert sweeper.sweep(pending_seconds=0) == {
+        "sweeper": "personas",
+        "found": 0,
+        "failed": 0,
+        "redispatched": 0,
+        "done": 0,
+        "skipped": 0,
+    }
+
+
+def test_offline_failure_is_a_failed_job_with_nothing_stored(api, make_user, material, sql):
+    manager = make_user("Scant", "manager")
+    material(manager.company_id, {"vazio.txt": ["ok"]})
+    response = api.post(f"{BASE}/generate", headers=manager.headers)
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert (job["status"], job["error_code"], job["result"]) == (
+        "failed",
+        "insufficient_material",
+        None,
+    )
+    assert "too little text" in job["error"]
+    assert _personas(sql, manager.company_id) == []
+    # a failed job is finished: the next request may start another
+    assert api.post(f"{BASE}/generate", headers=manager.headers).status_code == 202
 
 
 def test_request_is_validated_before_any_job(api, db_url, openai_env, model, make_user, sql):

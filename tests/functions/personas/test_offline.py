@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 from dojo.db import service_transaction
-from personas import offline, sampling, validate
-from personas.schema import DifficultyMix, default_mix
+from dojo_local.offline import personas as offline
+from personas import sampling, validate
+from personas.models import DifficultyMix, default_mix
 
 from .conftest import MATERIAL
 

@@ -6,7 +6,7 @@ import pytest
 
 from dojo.settings import get_settings
 from personas import validate, voices
-from personas.schema import DifficultyMix, GenerateIn, PersonaSet, default_mix
+from personas.models import DifficultyMix, GenerateIn, PersonaSet, default_mix
 
 from .conftest import persona, valid_set
 

@@ -369,7 +369,9 @@ export interface paths {
         };
         /**
          * List Personas
-         * @description Personas of the company: salespeople see the active ones, managers all of them.
+         * @description Personas of the company: managers and admins see all of them with everything they hide
+         *     (`PersonaOut`); salespeople see the active ones as cards (`PersonaCard`), only what a caller
+         *     knows before the call.
          */
         get: operations["list_personas_api_v1_personas_get"];
         put?: never;
@@ -393,7 +395,7 @@ export interface paths {
          * Generate Personas
          * @description Generate 5-10 new personas from the company's documents and add them to the active ones.
          *
-         *     201 with the personas (offline), or 202 with a job to poll (real model).
+         *     202 with the job; follow its `status_url` until it is done (with the personas) or failed.
          */
         post: operations["generate_personas_api_v1_personas_generate_post"];
         delete?: never;
@@ -435,7 +437,7 @@ export interface paths {
          * Regenerate Personas
          * @description Generate a new set and archive every active persona, in one step (all or nothing).
          *
-         *     201 with the personas (offline), or 202 with a job to poll (real model).
+         *     202 with the job; follow its `status_url` until it is done (with the personas) or failed.
          */
         post: operations["regenerate_personas_api_v1_personas_regenerate_post"];
         delete?: never;
@@ -453,7 +455,7 @@ export interface paths {
         };
         /**
          * Get Persona
-         * @description One persona.
+         * @description One persona: whole for managers and admins, its card for salespeople.
          */
         get: operations["get_persona_api_v1_personas__persona_id__get"];
         put?: never;
@@ -650,6 +652,18 @@ export interface components {
             web_call_url: string | null;
         };
         /**
+         * CallerProfile
+         * @description The buyer's company as a caller knows it before the call (no budget, tools or politics).
+         */
+        CallerProfile: {
+            /** Region */
+            region?: string | null;
+            /** Segment */
+            segment?: string | null;
+            /** Size */
+            size?: string | null;
+        };
+        /**
          * CompanyIn
          * @description A new company.
          */
@@ -767,26 +781,12 @@ export interface components {
             focus?: string | null;
         };
         /**
-         * GenerationAccepted
-         * @description The answer when a generation runs as a job (real model): where to follow it.
-         */
-        GenerationAccepted: {
-            /**
-             * Generation Id
-             * Format: uuid
-             */
-            generation_id: string;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "pending" | "running" | "done" | "failed";
-            /** Status Url */
-            status_url: string;
-        };
-        /**
          * GenerationJobOut
          * @description A generation job and, once done, its result with the personas it stored.
+         *
+         *     What generate and regenerate answer (202) whatever the provider, and what its `status_url`
+         *     answers until it is done or failed. A fast provider (offline) finishes the job before the
+         *     answer, so the 202's body already says done, with the personas in `result`.
          */
         GenerationJobOut: {
             /** Attempts */
@@ -958,8 +958,55 @@ export interface components {
             } | null;
         };
         /**
+         * PersonaCard
+         * @description A persona as a salesperson sees it: who they are calling, nothing the persona hides.
+         *
+         *     No objections, hidden facts, reveal conditions, end conditions, goals, pains, traits or
+         *     speaking style: discovering those is the exercise. Managers and admins get `PersonaOut`.
+         */
+        PersonaCard: {
+            company_profile: components["schemas"]["CallerProfile"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Difficulty
+             * @enum {string}
+             */
+            difficulty: "easy" | "medium" | "hard";
+            /** Generator */
+            generator: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Locale */
+            locale: string;
+            /** Name */
+            name: string;
+            /** Offline */
+            offline: boolean;
+            /** Role */
+            role: string;
+            /** Seniority */
+            seniority: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "archived";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * PersonaOut
-         * @description A stored persona as the API shows it.
+         * @description A stored persona as managers and admins see it: everything, secrets included.
          */
         PersonaOut: {
             /** Company Profile */
@@ -2227,7 +2274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonaOut"][];
+                    "application/json": components["schemas"]["PersonaOut"][] | components["schemas"]["PersonaCard"][];
                 };
             };
             /** @description Validation Error */
@@ -2254,22 +2301,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenerationOut"];
-                };
-            };
-            /** @description generation running as a job (real model) */
+            /** @description the generation job: already done when the provider is fast (offline), pending with a model */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GenerationAccepted"];
+                    "application/json": components["schemas"]["GenerationJobOut"];
                 };
             };
             /** @description Validation Error */
@@ -2327,22 +2365,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenerationOut"];
-                };
-            };
-            /** @description generation running as a job (real model) */
+            /** @description the generation job: already done when the provider is fast (offline), pending with a model */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GenerationAccepted"];
+                    "application/json": components["schemas"]["GenerationJobOut"];
                 };
             };
             /** @description Validation Error */
@@ -2373,7 +2402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonaOut"];
+                    "application/json": components["schemas"]["PersonaOut"] | components["schemas"]["PersonaCard"];
                 };
             };
             /** @description Validation Error */

@@ -35,9 +35,10 @@ export interface KnowledgeStatus {
   embedding_model: string;
 }
 
+/** A persona whole, as managers and admins read it. */
 export type Persona = components["schemas"]["PersonaOut"];
-export type Generation = components["schemas"]["GenerationOut"];
-export type GenerationAccepted = components["schemas"]["GenerationAccepted"];
+/** A persona as a salesperson reads it: only what a caller knows before the call. */
+export type PersonaCard = components["schemas"]["PersonaCard"];
 export type GenerationJob = components["schemas"]["GenerationJobOut"];
 export type Difficulty = Persona["difficulty"];
 

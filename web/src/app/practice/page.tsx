@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "@/api/client";
-import type { Persona, Started } from "@/api/types";
+import type { Persona, PersonaCard, Started } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Badge, Card, Empty, ErrorBox, Loading, PageTitle, button, buttonSecondary, useErrorMessage } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
@@ -12,7 +12,8 @@ import { rememberCall } from "@/lib/voice";
 
 type Mode = "text" | "voice";
 
-function PersonaCard({ persona, selected, onSelect }: { persona: Persona; selected: boolean; onSelect: () => void }) {
+/** A persona to pick: only what a caller knows before the call (salespeople get nothing more). */
+function PersonaChoice({ persona, selected, onSelect }: { persona: PersonaCard | Persona; selected: boolean; onSelect: () => void }) {
   const { t } = useI18n();
   const profile = persona.company_profile as Record<string, unknown>;
   return (
@@ -76,7 +77,7 @@ function Practice() {
               <legend className="sr-only">{t("practice.choose")}</legend>
               <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
                 {personas.data.map((persona) => (
-                  <PersonaCard key={persona.id} persona={persona} selected={selected === persona.id} onSelect={() => setSelected(persona.id)} />
+                  <PersonaChoice key={persona.id} persona={persona} selected={selected === persona.id} onSelect={() => setSelected(persona.id)} />
                 ))}
               </ul>
             </fieldset>

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Difficulty, Generation, GenerationAccepted, GenerationJob, Persona } from "@/api/types";
+import type { Difficulty, GenerationJob, Persona } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Badge, Card, Empty, ErrorBox, Loading, PageTitle, button, buttonDanger, buttonSecondary, input, label, useErrorMessage } from "@/components/ui";
 import { useI18n } from "@/lib/i18n";
@@ -20,14 +20,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     });
   });
 
-/** With a real model the API answers 202 and a job to follow: poll it until it finishes. */
-async function finished(accepted: GenerationAccepted, signal: AbortSignal, onJob: (job: GenerationJob) => void): Promise<GenerationJob> {
-  for (;;) {
+const over = (job: GenerationJob) => job.status === "done" || job.status === "failed";
+
+/** Generation answers 202 with its job (already done offline; a real model takes about a
+ * minute): poll it until it finishes. */
+async function finished(job: GenerationJob, signal: AbortSignal, onJob: (job: GenerationJob) => void): Promise<GenerationJob> {
+  while (!over(job)) {
     await sleep(POLL_MS, signal);
-    const job = await api.get("/api/v1/personas/generations/{generation_id}", { path: { generation_id: accepted.generation_id }, signal });
+    job = await api.get("/api/v1/personas/generations/{generation_id}", { path: { generation_id: job.generation_id }, signal });
     onJob(job);
-    if (job.status === "done" || job.status === "failed") return job;
   }
+  return job;
 }
 
 function Generate({ onDone }: { onDone: () => void }) {
@@ -36,7 +39,7 @@ function Generate({ onDone }: { onDone: () => void }) {
   const [count, setCount] = useState(6);
   const [focus, setFocus] = useState("");
   const [busy, setBusy] = useState(false);
-  const [job, setJob] = useState<GenerationJob | GenerationAccepted | null>(null);
+  const [job, setJob] = useState<GenerationJob | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const polling = useRef<AbortController | null>(null);
   useEffect(() => () => polling.current?.abort(), []);
@@ -48,24 +51,18 @@ function Generate({ onDone }: { onDone: () => void }) {
     setMessage(null);
     try {
       const body = { count, focus: focus.trim() || null };
-      // 201: the set itself (offline); 202: a job to follow (real model, about a minute).
-      const answer = replace
-        ? await api.post<"/api/v1/personas/regenerate", Generation | GenerationAccepted>("/api/v1/personas/regenerate", { body })
-        : await api.post<"/api/v1/personas/generate", Generation | GenerationAccepted>("/api/v1/personas/generate", { body });
-      let result: Generation;
-      if ("status_url" in answer) {
-        setJob(answer);
-        polling.current = new AbortController();
-        const done = await finished(answer, polling.current.signal, setJob);
-        setJob(null);
-        if (done.status === "failed" || !done.result) {
-          setMessage({ ok: false, text: t("personas.jobFailed", { reason: done.error ?? "—" }) });
-          return;
-        }
-        result = done.result;
-      } else {
-        result = answer;
+      const accepted = replace
+        ? await api.post("/api/v1/personas/regenerate", { body })
+        : await api.post("/api/v1/personas/generate", { body });
+      if (!over(accepted)) setJob(accepted);
+      polling.current = new AbortController();
+      const done = await finished(accepted, polling.current.signal, setJob);
+      setJob(null);
+      if (done.status === "failed" || !done.result) {
+        setMessage({ ok: false, text: t("personas.jobFailed", { reason: done.error ?? "—" }) });
+        return;
       }
+      const result = done.result;
       setMessage({
         ok: true,
         // The offline notice is shown in the reader's language; a model's notice as it comes.
@@ -348,7 +345,8 @@ function PersonaItem({ persona, onChanged }: { persona: Persona; onChanged: () =
 function Personas() {
   const { t } = useI18n();
   const [filter, setFilter] = useState<"active" | "archived" | "all">("active");
-  const list = useResource(() => api.get("/api/v1/personas", { query: { status: filter } }), [filter]);
+  // managers and admins get every persona whole (salespeople get cards: see the practice page)
+  const list = useResource(() => api.get<"/api/v1/personas", Persona[]>("/api/v1/personas", { query: { status: filter } }), [filter]);
   return (
     <>
       <PageTitle subtitle={t("personas.subtitle")}>{t("personas.title")}</PageTitle>

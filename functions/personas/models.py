@@ -1,4 +1,5 @@
-"""Persona shapes: what the model must answer (structured output), and the API's models.
+"""Persona shapes: what the model must answer (structured output), the API's request and
+response models, and the hook's event and answer.
 
 The model-facing models carry no length or count constraints: structured outputs would reject
 some keywords, and the rules that matter (count, distinct names, grounded objections, difficulty
@@ -205,8 +206,37 @@ class PersonaPatch(BaseModel):
         return self.model_dump(mode="json", include=self.model_fields_set)
 
 
+class CallerProfile(BaseModel):
+    """The buyer's company as a caller knows it before the call (no budget, tools or politics)."""
+
+    segment: str | None = None
+    size: str | None = None
+    region: str | None = None
+
+
+class PersonaCard(BaseModel):
+    """A persona as a salesperson sees it: who they are calling, nothing the persona hides.
+
+    No objections, hidden facts, reveal conditions, end conditions, goals, pains, traits or
+    speaking style: discovering those is the exercise. Managers and admins get `PersonaOut`.
+    """
+
+    id: uuid.UUID
+    name: str
+    role: str
+    seniority: str | None
+    company_profile: CallerProfile
+    difficulty: Difficulty
+    locale: str
+    status: Literal["active", "archived"]
+    generator: str
+    offline: bool
+    created_at: datetime
+    updated_at: datetime
+
+
 class PersonaOut(BaseModel):
-    """A stored persona as the API shows it."""
+    """A stored persona as managers and admins see it: everything, secrets included."""
 
     id: uuid.UUID
     name: str
@@ -252,16 +282,13 @@ class GenerationOut(BaseModel):
 JobStatus = Literal["pending", "running", "done", "failed"]
 
 
-class GenerationAccepted(BaseModel):
-    """The answer when a generation runs as a job (real model): where to follow it."""
-
-    generation_id: uuid.UUID
-    status: JobStatus
-    status_url: str
-
-
 class GenerationJobOut(BaseModel):
-    """A generation job and, once done, its result with the personas it stored."""
+    """A generation job and, once done, its result with the personas it stored.
+
+    What generate and regenerate answer (202) whatever the provider, and what its `status_url`
+    answers until it is done or failed. A fast provider (offline) finishes the job before the
+    answer, so the 202's body already says done, with the personas in `result`.
+    """
 
     generation_id: uuid.UUID
     kind: Literal["generate", "regenerate"]
@@ -278,3 +305,23 @@ class GenerationJobOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     result: GenerationOut | None
+
+
+# --- the internal hook --------------------------------------------------------------------
+
+
+class GenerationRequested(BaseModel):
+    """The body the job's trigger sends to the hook."""
+
+    type: Literal["personas.requested"]
+    generation_id: uuid.UUID
+    company_id: uuid.UUID
+
+
+class HookOutcome(BaseModel):
+    """What running (or trying to run) a job did, as the hook answers it."""
+
+    generation_id: uuid.UUID
+    status: Literal["done", "failed", "skipped"]
+    persona_count: int
+    error: str | None
