@@ -12,13 +12,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from dojo.db import Connection, jsonb
@@ -262,11 +271,23 @@ def knowledge_base_tool(server: Server, locale: str) -> FunctionTool:
 
 
 class _Incoming(BaseModel):
-    """A payload Vapi sends: camelCase accepted, unknown fields ignored."""
+    """A payload Vapi sends: camelCase accepted, unknown fields ignored, numbers finite."""
 
     model_config = ConfigDict(
-        extra="ignore", alias_generator=to_camel, validate_by_name=True, validate_by_alias=True
+        extra="ignore",
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        allow_inf_nan=False,
     )
+
+
+# Bounds that keep what we store within its columns (cost numeric(12,6), duration numeric(10,2))
+# and keep arithmetic on turn times finite. Real values are far inside them.
+Usd = Annotated[float, Field(ge=0, le=100_000)]
+Seconds = Annotated[float, Field(ge=-1e9, le=1e9)]
+EpochMs = Annotated[float, Field(ge=0, le=1e14)]
+MAX_CALL_SECONDS = 10_000_000  # far beyond Vapi's 12-hour maximum call (§4.1)
 
 
 class CallRef(_Incoming):
@@ -344,9 +365,9 @@ class ArtifactMessage(_Incoming):
 
     role: str
     message: str | None = None
-    time: float | None = None
-    end_time: float | None = None
-    seconds_from_start: float | None = None
+    time: EpochMs | None = None
+    end_time: EpochMs | None = None
+    seconds_from_start: Seconds | None = None
     duration: float | None = None
 
 
@@ -374,7 +395,7 @@ class Artifact(_Incoming):
 class CallDetails(CallRef):
     """The call object of an end-of-call report (only what we read)."""
 
-    cost: float | None = None
+    cost: Usd | None = None
     ended_reason: str | None = None
 
 
@@ -387,11 +408,17 @@ class EndOfCallReport(_Incoming):
     artifact: Artifact = Artifact()
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    cost: float | None = None
+    cost: Usd | None = None
     # legacy top-level duplicates still seen in real payloads (§2.1)
-    duration_seconds: float | None = None
+    duration_seconds: Annotated[float, Field(ge=0, le=MAX_CALL_SECONDS)] | None = None
     messages: list[ArtifactMessage] = Field(default_factory=list)
     recording_url: str | None = None
+
+    @model_validator(mode="after")
+    def _plausible_length(self) -> EndOfCallReport:
+        if self.duration is not None and self.duration > MAX_CALL_SECONDS:
+            raise ValueError("startedAt and endedAt are implausibly far apart")
+        return self
 
     @property
     def transcript_messages(self) -> list[ArtifactMessage]:
@@ -441,12 +468,57 @@ _MODELS: dict[str, type[ToolCallsMessage | StatusUpdateMessage | EndOfCallReport
 }
 
 
-def parse_server_message(body: bytes) -> ServerMessage:
-    """The message inside a server request body `{"message": {...}}`; BadRequest if malformed."""
+MAX_DEPTH = 64  # real messages nest about ten levels deep
+# What Postgres text and jsonb cannot hold: NUL, and UTF-16 halves without their pair.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def unstorable(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
+    """Why a decoded JSON value cannot be stored as it is (None: it can).
+
+    Iterative, so a deep value cannot exhaust the stack: nesting beyond `max_depth`, or a NUL or
+    unpaired surrogate in any string or key.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if _UNSTORABLE.search(node):
+                return "text must not contain NUL characters or unpaired surrogates"
+        elif isinstance(node, dict | list):
+            if depth > max_depth:
+                return f"JSON nested deeper than {max_depth} levels"
+            items = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((item, depth + 1) for item in items)
+    return None
+
+
+def decode_json(body: bytes) -> Any:
+    """Strict JSON (no NaN/Infinity), depth-bounded, storable text; BadRequest otherwise."""
     try:
-        envelope = json.loads(body)
+        value = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as exc:  # the C decoder's own depth limit, far below our body cap
+        raise BadRequest(f"JSON nested deeper than {MAX_DEPTH} levels") from exc
     except ValueError as exc:
         raise BadRequest("the body is not JSON") from exc
+    problem = unstorable(value)
+    if problem:
+        raise BadRequest(problem)
+    return value
+
+
+def _model_error(kind: str, exc: ValidationError) -> str:
+    fields = sorted({".".join(str(p) for p in e["loc"]) or e["msg"] for e in exc.errors()})
+    return f"malformed {kind} message: {', '.join(fields)}"
+
+
+def parse_server_message(body: bytes) -> ServerMessage:
+    """The message inside a server request body `{"message": {...}}`; BadRequest if malformed."""
+    envelope = decode_json(body)
     message = envelope.get("message") if isinstance(envelope, dict) else None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise BadRequest('the body must be {"message": {"type": ...}}')
@@ -454,8 +526,7 @@ def parse_server_message(body: bytes) -> ServerMessage:
     try:
         return model.model_validate(message)
     except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        raise BadRequest(f"malformed {message['type']} message: {', '.join(fields)}") from exc
+        raise BadRequest(_model_error(message["type"], exc)) from exc
 
 
 # --- the transcript we store (voice and text share it) ----------------------------------------
@@ -515,6 +586,8 @@ def normalise_transcript(messages: list[ArtifactMessage]) -> list[TranscriptTurn
 
 def report_from_call(call: dict[str, Any]) -> EndOfCallReport:
     """A `GET /call/{id}` answer read as an end-of-call report (same fields, §6.1)."""
+    if unstorable(call):
+        raise UpstreamError("the voice service answered with an unreadable call")
     try:
         return EndOfCallReport.model_validate({**call, "type": "end-of-call-report", "call": call})
     except ValidationError as exc:
@@ -576,18 +649,47 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return headers.get(name) or headers.get(name.lower()) or ""
 
 
-def verify_request(
-    headers: Mapping[str, str],
-    body: bytes,
-    settings: Settings | None = None,
-    now: float | None = None,
-) -> None:
-    """Raise Unauthorized unless the request carries our credential (fails closed when unset).
+# A plain decimal: epoch seconds or milliseconds, optionally with a fraction. `float()` alone would
+# take "nan" (which never compares as stale), "inf", "1e12", "1_754_000_000" or a sign.
+_STAMP = re.compile(r"^[0-9]{1,13}(?:\.[0-9]{1,6})?$")
 
-    hmac: `signature = hex(HMAC-SHA256(secret, "<timestamp>.<raw body>"))` (Vapi's defaults,
-    §3.3) and the timestamp must be within the freshness window; its unit is not documented, so
-    seconds and milliseconds are both read. bearer: the configured header carries the secret.
-    Comparisons are constant-time.
+
+def _moment(stamp: str) -> float:
+    """The timestamp header as epoch seconds; Unauthorized unless a plain, finite number."""
+    if not _STAMP.fullmatch(stamp):
+        raise Unauthorized("invalid signature")
+    moment = float(stamp)
+    if moment > 1e11:  # milliseconds
+        moment /= 1000.0
+    if not math.isfinite(moment) or moment <= 0:
+        raise Unauthorized("invalid signature")
+    return moment
+
+
+@dataclass(frozen=True)
+class HmacClaim:
+    """A fresh HMAC signature still to be checked against the body it claims to sign."""
+
+    stamp: str
+    signature: str
+    secret: str = field(repr=False)
+
+    def verify(self, body: bytes) -> None:
+        """Raise Unauthorized unless the signature is the body's (constant-time comparison)."""
+        expected = sign(body, self.secret, self.stamp)
+        if not hmac.compare_digest(expected.encode(), self.signature.encode()):
+            raise Unauthorized("invalid signature")
+
+
+def authenticate_headers(
+    headers: Mapping[str, str], settings: Settings | None = None, now: float | None = None
+) -> HmacClaim | None:
+    """Everything the headers alone prove, before any of the body is read (fails closed).
+
+    bearer: the configured header carries the secret; nothing is left to check (returns None).
+    hmac: signature and timestamp are present and the timestamp is a finite number within the
+    freshness window (its unit is not documented, so seconds and milliseconds are both read,
+    §3.3); returns the claim to verify against the body. Raises Unauthorized otherwise.
     """
     settings = settings or get_settings()
     secret = settings.vapi_webhook_secret.get_secret_value()
@@ -601,23 +703,31 @@ def verify_request(
                 raise Unauthorized("missing credentials")
         if not presented or not hmac.compare_digest(presented.strip().encode(), secret.encode()):
             raise Unauthorized("invalid credentials")
-        return
+        return None
     stamp = _header(headers, settings.vapi_hmac_timestamp_header).strip()
     signature = _header(headers, settings.vapi_hmac_signature_header).strip().lower()
     if not stamp or not signature:
         raise Unauthorized("missing signature")
-    try:
-        moment = float(stamp)
-    except ValueError as exc:
-        raise Unauthorized("invalid signature") from exc
-    if moment > 1e11:  # milliseconds
-        moment /= 1000.0
     current = time.time() if now is None else now
-    if abs(current - moment) > settings.vapi_hmac_tolerance_seconds:
+    if abs(current - _moment(stamp)) > settings.vapi_hmac_tolerance_seconds:
         raise Unauthorized("stale signature")
-    expected = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise Unauthorized("invalid signature")
+    return HmacClaim(stamp=stamp, signature=signature, secret=secret)
+
+
+def verify_request(
+    headers: Mapping[str, str],
+    body: bytes,
+    settings: Settings | None = None,
+    now: float | None = None,
+) -> None:
+    """Raise Unauthorized unless the request carries our credential (headers, then body).
+
+    hmac: `signature = hex(HMAC-SHA256(secret, "<timestamp>.<raw body>"))` (Vapi's defaults,
+    §3.3). bearer: the configured header carries the secret.
+    """
+    claim = authenticate_headers(headers, settings, now)
+    if claim is not None:
+        claim.verify(body)
 
 
 def sign(body: bytes, secret: str, timestamp: str) -> str:
