@@ -18,7 +18,8 @@ from dojo.db import Connection
 from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.retrieval import search
 from dojo.settings import get_settings
-from dojo.vapi import TOOL_NAME, single_line
+from dojo.vapi import TOOL_NAME
+from dojo.vapi.replies import single_line
 from sessions import prompt
 from sessions.offline import OfflinePersona, Reply
 from sessions.persona import Persona

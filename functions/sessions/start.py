@@ -12,7 +12,8 @@ from dojo.db import Connection, tenant_transaction
 from dojo.errors import AppError, NotFound, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
-from dojo.vapi import TranscriptTurn, VapiClient, word_count
+from dojo.vapi.client import VapiClient
+from dojo.vapi.transcript import TranscriptTurn, word_count
 from sessions import persona as personas
 from sessions import prompt, store, voice
 from sessions.persona import Persona

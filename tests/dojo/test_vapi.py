@@ -10,23 +10,20 @@ from pydantic import SecretStr, ValidationError
 
 from dojo.errors import BadRequest, Unauthorized, UpstreamError
 from dojo.settings import Settings
-from dojo.vapi import (
+from dojo.vapi.assistant import (
     Assistant,
     Model,
     Server,
     SystemMessage,
-    ToolCallsMessage,
     Transcriber,
     Voice,
-    authenticate_headers,
-    normalise_transcript,
-    parse_server_message,
-    report_from_call,
     server_for,
-    sign,
-    single_line,
-    verify_request,
 )
+from dojo.vapi.auth import authenticate_headers, sign, verify_request
+from dojo.vapi.messages import ToolCallsMessage
+from dojo.vapi.parsing import parse_server_message, report_from_call
+from dojo.vapi.replies import single_line
+from dojo.vapi.transcript import normalise_transcript
 
 SECRET = "s3cret"
 
@@ -270,7 +267,7 @@ def test_retries_stop_at_the_deadline(mock_http):
     import httpx
 
     from dojo.errors import UpstreamError
-    from dojo.vapi import VapiClient
+    from dojo.vapi.client import VapiClient
 
     settings = Settings(
         vapi_private_key=SecretStr("k"),

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dojo.vapi import sign
+from dojo.vapi.auth import sign
 from tests.functions.sessions.data import (
     WEBHOOK_SECRET,
     insert_material,
@@ -270,6 +270,23 @@ def test_nul_in_a_tool_call_query_is_refused(api, voice):
     payload = tool_calls("call-A", ("tc-1", {"query": "preço\u0000"}))
     body = _body(payload)
     _error(api.post(URL, content=body, headers=signed(body)[1]), (400, 422))
+
+
+@pytest.mark.parametrize(
+    "arguments", ['{"query": "pre\\u00e7o\\u0000"}', '{"query": ' + "[" * 5000 + "]" * 5000 + "}"]
+)
+def test_unreadable_arguments_strings_answer_an_error_for_that_call(api, voice, arguments):
+    """Arguments sent as a JSON string are decoded as strictly as the body."""
+    body = _body(tool_calls("call-A", ("tc-1", arguments), ("tc-2", '{"query": "suporte"}')))
+    response = api.post(URL, content=body, headers=signed(body)[1])
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first == {
+        "toolCallId": "tc-1",
+        "name": "search_knowledge_base",
+        "error": "the query is empty",
+    }
+    assert "suporte" in second["result"]
 
 
 def test_depth_within_the_bound_is_fine(api, sql, voice):

@@ -1,24 +1,20 @@
-"""`POST /api/v1/webhooks/vapi`: every Vapi server message, authenticated before anything else."""
+"""Reading a Vapi request safely: credentials first, then a bounded body, then the message.
+
+A caller without a fresh credential gets 401 before any of the body is read; a body past the cap
+gets 413 without being buffered; the HMAC is checked on exactly the bytes read; only then is the
+body parsed (400 when malformed or unstorable).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from dojo.errors import BadRequest, PayloadTooLarge
-from dojo.observability import Metric, bind_vapi_call, timed
-from dojo.vapi import (
-    EndOfCallReport,
-    OtherMessage,
-    StatusUpdateMessage,
-    ToolCallsMessage,
-    authenticate_headers,
-    parse_server_message,
-)
-from webhooks import reports, tools
-
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+from dojo.vapi.auth import authenticate_headers
+from dojo.vapi.messages import ServerMessage
+from dojo.vapi.parsing import parse_server_message
 
 # Lambda's synchronous request payload limit (Function URL and HTTP API alike): nothing larger
 # reaches the function in production. A 12-hour call's report is a few hundred kilobytes.
@@ -50,17 +46,6 @@ async def signed_body(request: Request) -> bytes:
     return body
 
 
-@router.post("/vapi")
-def vapi_message(body: Annotated[bytes, Depends(signed_body)]) -> dict[str, Any]:
-    """Authenticate (401), bound (413), parse (400), then dispatch on `message.type`."""
-    message = parse_server_message(body)
-    if not isinstance(message, OtherMessage):
-        bind_vapi_call(message.call.id)
-    if isinstance(message, ToolCallsMessage):
-        with timed(Metric.TOOL_CALL_LATENCY):
-            return tools.answer(message).wire()
-    if isinstance(message, StatusUpdateMessage):
-        return {"received": message.type, "session_status": reports.status(message)}
-    if isinstance(message, EndOfCallReport):
-        return {"received": message.type, "applied": reports.end_of_call(message)}
-    return {"received": message.type, "ignored": True}
+def server_message(body: Annotated[bytes, Depends(signed_body)]) -> ServerMessage:
+    """The authenticated message (parsed off the event loop: a sync dependency runs in a thread)."""
+    return parse_server_message(body)
