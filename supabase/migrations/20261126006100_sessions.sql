@@ -44,7 +44,10 @@ $$;
 
 -- end-of-call-report: saves transcript, recording, reason, cost and duration once, ends the
 -- session and records the call's cost. A later copy of the report returns applied = false.
--- Returns no row when no session is bound to the call.
+-- Returns no row when no session is bound to the call. Grading follows from the trigger on the
+-- transition to `ended`; a session ended before its report (the salesperson hung up a call that
+-- never went live) is not graded again by hand: the grader keeps a session's first feedback, so
+-- a late transcript is graded by a manager's regrade.
 create or replace function private.session_apply_call_report(
   p_call_id text,
   p_transcript jsonb,
@@ -82,13 +85,6 @@ begin
          call_report_at = now(),
          status = 'ended'
    where t.id = s.id;
-
-  -- Ended before the report (salesperson ended a call that never went live): the trigger fired
-  -- already, on an empty transcript; a real conversation arriving now is graded once more.
-  if s.status = 'ended' and jsonb_array_length(p_transcript) > 0 then
-    perform private.dispatch_hook('grading', jsonb_build_object(
-      'type', 'session.ended', 'session_id', s.id, 'company_id', s.company_id));
-  end if;
 
   if p_cost is not null or p_duration is not null then
     perform private.record_usage(s.company_id, 'vapi', 'vapi', null, 'call', 0, 0, 1,
