@@ -234,7 +234,7 @@ def measure(call_id: str, requests: int, seed: int) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from dojo.retrieval import query_vector
-    from dojo.vapi import sign
+    from dojo.vapi.auth import sign
     from webhooks.app import app
 
     query_vector.cache_clear()

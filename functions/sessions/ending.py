@@ -16,7 +16,7 @@ from dojo.db import tenant_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
-from dojo.vapi import VapiClient
+from dojo.vapi.client import VapiClient
 from sessions import store
 from sessions.models import SessionEnded
 

@@ -23,7 +23,8 @@ from dojo.errors import ServiceUnavailable, UpstreamError
 from dojo.providers.registry import Capability
 from dojo.settings import get_settings
 from dojo.usage import Usage
-from dojo.vapi import TOOL_NAME, single_line
+from dojo.vapi import TOOL_NAME
+from dojo.vapi.replies import single_line
 from sessions import prompt
 from sessions.persona import Persona
 

@@ -12,7 +12,9 @@ from dojo.db import tenant_transaction
 from dojo.errors import AppError, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
-from dojo.vapi import CreateWebCall, TranscriptTurn, VapiClient, WebCall, word_count
+from dojo.vapi.assistant import CreateWebCall
+from dojo.vapi.client import VapiClient, WebCall
+from dojo.vapi.transcript import TranscriptTurn, word_count
 from sessions import persona as personas
 from sessions import prompt, store, voice
 from sessions.models import CallJoin, SessionSummary, Started, StartIn

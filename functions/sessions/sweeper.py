@@ -18,7 +18,9 @@ from dojo.db import service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
-from dojo.vapi import VapiClient, apply_call_report, report_from_call
+from dojo.vapi.client import VapiClient
+from dojo.vapi.parsing import report_from_call
+from dojo.vapi.transcript import CallReportRecord
 from sessions import store
 
 BATCH = 50
@@ -40,7 +42,7 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
         else:
             if call.get("status") == "ended":
                 with service_transaction() as conn:
-                    apply_call_report(conn, report_from_call(call))
+                    store.apply_call_report(conn, CallReportRecord.of(report_from_call(call)))
                 return "recovered"
     if row["age_seconds"] > GIVE_UP_SECONDS:
         _end(row["id"], "ended", "no-call-report")

@@ -19,7 +19,7 @@ from dojo.db import Connection, tenant_transaction
 from dojo.errors import AppError, Conflict, PayloadTooLarge
 from dojo.retrieval import query_vector
 from dojo.settings import Settings, get_settings
-from dojo.vapi import TranscriptTurn
+from dojo.vapi.transcript import TranscriptTurn
 from sessions import store
 from sessions.models import MessageIn, TurnOut, TurnResult
 from sessions.persona import from_snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from dojo.settings import Settings
-from dojo.vapi import (
+from dojo.vapi.assistant import (
     ArtifactPlan,
     Assistant,
     CreateWebCall,

@@ -14,14 +14,10 @@ from dojo.db import Connection, service_transaction
 from dojo.observability import logger
 from dojo.retrieval import search
 from dojo.settings import get_settings
-from dojo.vapi import (
-    TOOL_NAME,
-    ToolCall,
-    ToolCallResult,
-    ToolCallsMessage,
-    ToolCallsReply,
-    single_line,
-)
+from dojo.vapi import TOOL_NAME
+from dojo.vapi.messages import ToolCall, ToolCallsMessage
+from dojo.vapi.replies import ToolCallResult, ToolCallsReply, single_line
+from webhooks import store
 
 UNKNOWN_CALL = "this call is not bound to a training session"
 
@@ -55,6 +51,28 @@ def _search(conn: Connection, company_id: uuid.UUID, call: ToolCall) -> ToolCall
     )
 
 
+def _answer_each(
+    conn: Connection,
+    message: ToolCallsMessage,
+    calls: list[ToolCall],
+    results: list[ToolCallResult],
+) -> None:
+    """Append one result per call, in order; a failing search spoils only its own call."""
+    session = store.session_for_call(conn, message.call.id)
+    for call in calls:
+        if session is None:
+            results.append(_error(call, UNKNOWN_CALL))
+        elif session.status in ("ended", "failed"):
+            results.append(_error(call, "the session has ended"))
+        else:
+            try:
+                with conn.transaction():  # a savepoint: a failure spoils only this call
+                    results.append(_search(conn, session.company_id, call))
+            except Exception:
+                logger.exception("tool call failed", extra={"tool_call_id": call.id})
+                results.append(_error(call, "the knowledge base search failed"))
+
+
 def answer(message: ToolCallsMessage) -> ToolCallsReply:
     """One result per tool call, in order, each a single-line string or an error."""
     started = time.perf_counter()
@@ -62,23 +80,7 @@ def answer(message: ToolCallsMessage) -> ToolCallsReply:
     results: list[ToolCallResult] = []
     try:
         with service_transaction() as conn:
-            session = conn.execute(
-                "select id, company_id, status from public.training_sessions"
-                " where vapi_call_id = %s",
-                (message.call.id,),
-            ).fetchone()
-            for call in calls:
-                if session is None:
-                    results.append(_error(call, UNKNOWN_CALL))
-                elif session["status"] in ("ended", "failed"):
-                    results.append(_error(call, "the session has ended"))
-                else:
-                    try:
-                        with conn.transaction():  # a savepoint: a failure spoils only this call
-                            results.append(_search(conn, session["company_id"], call))
-                    except Exception:
-                        logger.exception("tool call failed", extra={"tool_call_id": call.id})
-                        results.append(_error(call, "the knowledge base search failed"))
+            _answer_each(conn, message, calls, results)
     except Exception:
         logger.exception("tool calls failed", extra={"call": message.call.id})
         results += [_error(c, "the knowledge base is unavailable") for c in calls[len(results) :]]

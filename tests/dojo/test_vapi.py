@@ -8,23 +8,22 @@ import time
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from dojo.errors import BadRequest, Unauthorized
+from dojo.errors import BadRequest, Unauthorized, UpstreamError
 from dojo.settings import Settings
-from dojo.vapi import (
+from dojo.vapi.assistant import (
     Assistant,
     Model,
     Server,
     SystemMessage,
-    ToolCallsMessage,
     Transcriber,
     Voice,
-    normalise_transcript,
-    parse_server_message,
     server_for,
-    sign,
-    single_line,
-    verify_request,
 )
+from dojo.vapi.auth import authenticate_headers, sign, verify_request
+from dojo.vapi.messages import ToolCallsMessage
+from dojo.vapi.parsing import parse_server_message, report_from_call
+from dojo.vapi.replies import single_line
+from dojo.vapi.transcript import normalise_transcript
 
 SECRET = "s3cret"
 
@@ -116,6 +115,37 @@ def test_hmac_rejects_stale_future_bad_and_missing():
         verify_request({}, body, settings)
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    ["nan", "NaN", "inf", "-inf", "-5", "1e3", "1_754_436_160", " 0x10", "9" * 20, "0", "+17"],
+)
+def test_hmac_timestamps_must_be_plain_finite_numbers(stamp):
+    """A matching HMAC over a non-number (nan never compares as stale) is still refused."""
+    body = b'{"message": {"type": "status-update"}}'
+    headers = {"x-timestamp": stamp, "x-signature": sign(body, SECRET, stamp)}
+    with pytest.raises(Unauthorized):
+        verify_request(headers, body, _hmac_settings())
+
+
+def test_headers_are_checked_before_the_body():
+    settings = _hmac_settings()
+    stamp = str(int(time.time()))
+    claim = authenticate_headers({"x-timestamp": stamp, "x-signature": "AB" * 32}, settings)
+    assert claim is not None and claim.stamp == stamp and SECRET not in repr(claim)
+    with pytest.raises(Unauthorized):
+        claim.verify(b"{}")
+    signed = {"x-timestamp": stamp, "x-signature": sign(b"{}", SECRET, stamp)}
+    claim = authenticate_headers(signed, settings)
+    assert claim is not None
+    claim.verify(b"{}")
+    with pytest.raises(Unauthorized):
+        claim.verify(b"{} ")
+    bearer = Settings(vapi_auth_mode="bearer", vapi_webhook_secret=SecretStr(SECRET))
+    assert authenticate_headers({"authorization": f"Bearer {SECRET}"}, bearer) is None
+    with pytest.raises(Unauthorized):
+        authenticate_headers({"authorization": "Bearer nope"}, bearer)
+
+
 def test_no_secret_configured_fails_closed():
     body = b"{}"
     stamp = str(int(time.time()))
@@ -158,6 +188,39 @@ def test_tool_call_arguments_are_read_wherever_they_are():
 def test_malformed_envelopes(body):
     with pytest.raises(BadRequest):
         parse_server_message(body)
+
+
+def _deep(depth: int) -> bytes:
+    return b'{"message": {"type": "x", "v": ' + b"[" * depth + b"]" * depth + b"}}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _deep(100_000),  # past the C decoder's recursion limit
+        _deep(63),  # 65 levels with the envelope: past ours
+        b'{"message": {"type": "status-update", "status": "ended", "call": {"id": "a\\u0000"}}}',
+        b'{"message": {"type": "x", "call": {"id": "a"}, "k\\u0000": 1}}',
+        b'{"message": {"type": "x", "text": "\\udc00 alone"}}',
+        b'{"message": {"type": "end-of-call-report", "call": {"id": "a"}, "cost": NaN}}',
+        b'{"message": {"type": "end-of-call-report", "call": {"id": "a"}, "cost": 1e400}}',
+        b'{"message": {"type": "end-of-call-report", "call": {"id": "a", "cost": -1}}}',
+    ],
+)
+def test_unstorable_or_too_deep_input_is_a_bad_request(body):
+    with pytest.raises(BadRequest):
+        parse_server_message(body)
+
+
+def test_paired_surrogates_and_moderate_depth_are_fine():
+    message = parse_server_message(_deep(40).replace(b'"x"', b'"x \\ud83d\\ude00"'))
+    assert message.type == "x \U0001f600"
+
+
+def test_an_unreadable_call_from_vapi_is_an_upstream_error():
+    with pytest.raises(UpstreamError):
+        report_from_call({"id": "c\u0000", "status": "ended"})
+    assert report_from_call({"id": "c", "status": "ended", "cost": 0.5}).total_cost == 0.5
 
 
 def test_unknown_types_parse():
@@ -204,7 +267,7 @@ def test_retries_stop_at_the_deadline(mock_http):
     import httpx
 
     from dojo.errors import UpstreamError
-    from dojo.vapi import VapiClient
+    from dojo.vapi.client import VapiClient
 
     settings = Settings(
         vapi_private_key=SecretStr("k"),

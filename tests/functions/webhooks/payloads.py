@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from dojo.vapi import sign
+from dojo.vapi.auth import sign
 from tests.functions.sessions.data import WEBHOOK_SECRET
 
 URL = "/api/v1/webhooks/vapi"

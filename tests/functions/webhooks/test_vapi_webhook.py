@@ -22,6 +22,7 @@ from tests.functions.webhooks.payloads import (
     tool_calls,
 )
 
+UNKNOWN = "this call is not bound to a training session"
 OTHER = [
     "A Globex vende turbinas industriais por 9 milhões de reais cada uma, com contrato e migração."
 ]
@@ -301,3 +302,22 @@ def test_tool_calls_after_the_end_are_refused(api, voice):
     result = _post(api, tool_calls("call-A", ("tc-1", '{"query": "preço"}'))).json()["results"][0]
     assert "error" in result
     assert MATERIAL[0] not in str(result)
+
+
+def test_reply_shapes_per_message_type(api, voice):
+    assert _post(api, status_update("call-unknown", "in-progress")).json() == {
+        "received": "status-update",
+        "session_status": None,
+    }
+    assert _post(api, end_of_call_report("call-unknown")).json() == {
+        "received": "end-of-call-report",
+        "applied": False,
+    }
+    assert _post(api, {"message": {"type": "hang", "call": {"id": "x"}}}).json() == {
+        "received": "hang",
+        "ignored": True,
+    }
+    reply = _post(api, tool_calls("call-unknown", ("tc-1", "{}"))).json()
+    assert reply == {
+        "results": [{"toolCallId": "tc-1", "name": "search_knowledge_base", "error": UNKNOWN}]
+    }

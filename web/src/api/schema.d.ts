@@ -621,7 +621,7 @@ export interface paths {
         put?: never;
         /**
          * Vapi Message
-         * @description Authenticate (401), parse (400), then dispatch on `message.type`; other types are 200.
+         * @description Authenticate (401), bound (413), parse (400), then answer by `message.type` (200).
          */
         post: operations["vapi_message_api_v1_webhooks_vapi_post"];
         delete?: never;
@@ -894,6 +894,20 @@ export interface components {
             reveal_when: string;
         };
         /**
+         * IgnoredReply
+         * @description Any other message type: acknowledged, nothing done.
+         */
+        IgnoredReply: {
+            /**
+             * Ignored
+             * @default true
+             * @constant
+             */
+            ignored: true;
+            /** Received */
+            received: string;
+        };
+        /**
          * InviteIn
          * @description An invitation to join the caller's company.
          */
@@ -1163,6 +1177,20 @@ export interface components {
             status?: "regrading";
             /** Status Url */
             status_url: string;
+        };
+        /**
+         * ReportReply
+         * @description An `end-of-call-report` received: `applied` is False for a copy or an unknown call.
+         */
+        ReportReply: {
+            /** Applied */
+            applied: boolean;
+            /**
+             * Received
+             * @default end-of-call-report
+             * @constant
+             */
+            received: "end-of-call-report";
         };
         /**
          * RoleChangeIn
@@ -1447,6 +1475,42 @@ export interface components {
              * Format: uuid
              */
             session_id: string;
+        };
+        /**
+         * StatusReply
+         * @description A `status-update` applied: the session's status afterwards (None: no session for it).
+         */
+        StatusReply: {
+            /**
+             * Received
+             * @default status-update
+             * @constant
+             */
+            received: "status-update";
+            /** Session Status */
+            session_status: string | null;
+        };
+        /**
+         * ToolCallResult
+         * @description One answer: `result` or `error`, always a single-line string.
+         */
+        ToolCallResult: {
+            /** Error */
+            error?: string | null;
+            /** Name */
+            name: string;
+            /** Result */
+            result?: string | null;
+            /** Toolcallid */
+            toolCallId: string;
+        };
+        /**
+         * ToolCallsReply
+         * @description The HTTP 200 body answering a `tool-calls` message.
+         */
+        ToolCallsReply: {
+            /** Results */
+            results: components["schemas"]["ToolCallResult"][];
         };
         /**
          * TurnOut
@@ -2693,9 +2757,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ToolCallsReply"] | components["schemas"]["StatusReply"] | components["schemas"]["ReportReply"] | components["schemas"]["IgnoredReply"];
                 };
             };
         };

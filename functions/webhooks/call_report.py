@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from dojo.db import service_transaction
 from dojo.observability import logger
-from dojo.vapi import EndOfCallReport, StatusUpdateMessage, apply_call_report
+from dojo.vapi.messages import EndOfCallReport, StatusUpdateMessage
+from dojo.vapi.transcript import CallReportRecord
+from webhooks import store
 
 
 def status(message: StatusUpdateMessage) -> str | None:
     """Apply a status change; returns the session's status (None: no session for the call)."""
     with service_transaction() as conn:
-        row = conn.execute(
-            "select private.session_call_status(%s::text, %s::text, %s::text) as status",
-            (message.call.id, message.status, message.ended_reason),
-        ).fetchone()
-    result = row["status"] if row else None
+        result = store.apply_status(conn, message.call.id, message.status, message.ended_reason)
     if result is None:
         logger.warning("status update for an unknown call", extra={"call": message.call.id})
     return result
@@ -26,13 +24,14 @@ def status(message: StatusUpdateMessage) -> str | None:
 
 def end_of_call(message: EndOfCallReport) -> bool:
     """Save the report (transcript, recording, reason, cost, duration); True when applied now."""
+    record = CallReportRecord.of(message)
     with service_transaction() as conn:
-        row = apply_call_report(conn, message)
-    if row is None:
+        outcome = store.apply_call_report(conn, record)
+    if outcome is None:
         logger.warning("end-of-call report for an unknown call", extra={"call": message.call.id})
         return False
     logger.info(
         "end-of-call report",
-        extra={"session_id": str(row["session_id"]), "applied": row["applied"]},
+        extra={"session_id": str(outcome.session_id), "applied": outcome.applied},
     )
-    return bool(row["applied"])
+    return outcome.applied
