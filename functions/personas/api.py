@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from dojo.auth import CurrentUser, Manager, Principal
 from dojo.db import TenantDB
 from dojo.errors import BadRequest, NotFound
+from dojo.pagination import MAX_LIMIT, Limit, Offset
 from dojo.settings import get_settings
 from personas import service, store, voices
 from personas.schema import (
@@ -96,9 +97,12 @@ def list_personas(
     _: CurrentUser,
     conn: TenantDB,
     status: Annotated[store.StatusFilter, Query()] = "all",
+    limit: Limit = MAX_LIMIT,
+    offset: Offset = 0,
 ) -> list[PersonaOut]:
     """Personas of the company: salespeople see the active ones, managers all of them."""
-    return [PersonaOut.model_validate(r) for r in store.list_personas(conn, status)]
+    rows = store.list_personas(conn, status, limit=limit, offset=offset)
+    return [PersonaOut.model_validate(r) for r in rows]
 
 
 @router.get("/{persona_id}")
