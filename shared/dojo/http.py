@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,6 +38,28 @@ _STATUS_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
+}
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: a stable code, a readable message, the request id, maybe details."""
+
+    code: str
+    message: str
+    request_id: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape every 4xx and 5xx answer has."""
+
+    error: ErrorInfo
+
+
+# Declared on every route (it replaces FastAPI's `HTTPValidationError` 422, which we never send).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "the request was refused"},
+    "5XX": {"model": ErrorResponse, "description": "a failure on our side or upstream"},
 }
 
 
@@ -154,7 +177,9 @@ def create_app(
     `body_limits` maps a path prefix to its own body limit in bytes, for a route production does
     not serve through Lambda (read per request, so settings can change it).
     """
-    app = FastAPI(title=title, description=description, version="0.1.0")
+    app = FastAPI(
+        title=title, description=description, version="0.1.0", responses=ERROR_RESPONSES
+    )
     app.add_middleware(RequestGuard, body_limits=body_limits)
     app.add_middleware(_Edge)  # added last: the outermost
     app.add_exception_handler(AppError, _app_error)
