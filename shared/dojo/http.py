@@ -177,9 +177,7 @@ def create_app(
     `body_limits` maps a path prefix to its own body limit in bytes, for a route production does
     not serve through Lambda (read per request, so settings can change it).
     """
-    app = FastAPI(
-        title=title, description=description, version="0.1.0", responses=ERROR_RESPONSES
-    )
+    app = FastAPI(title=title, description=description, version="0.1.0", responses=ERROR_RESPONSES)
     app.add_middleware(RequestGuard, body_limits=body_limits)
     app.add_middleware(_Edge)  # added last: the outermost
     app.add_exception_handler(AppError, _app_error)
