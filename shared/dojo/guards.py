@@ -101,8 +101,8 @@ def _scanner(content_type: str | None) -> _NulScanner | None:
 
 
 def _nul_in_url_or_headers(scope: Scope) -> str | None:
-    query = scope.get("query_string", b"")
-    if "\x00" in scope["path"] or b"%00" in scope.get("raw_path", b""):
+    query = scope.get("query_string") or b""
+    if "\x00" in scope["path"] or b"%00" in (scope.get("raw_path") or b""):  # Mangum: None
         return "path"
     if b"\x00" in query or b"%00" in query:
         return "query"
