@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from dojo.errors import error_body
 from dojo_local import keys, local_auth
 from dojo_local.paths import FLOWS, FUNCTIONS, TEMPLATE, WEB_OUT
 
@@ -139,10 +141,12 @@ async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
         # The web app's static export (`make web`), on the API's origin: no CORS locally.
         await _web_static(scope, receive, send)
         return
-    else:
+    else:  # what API Gateway answers for no route, in the one error shape
+        rid = uuid.uuid4().hex
         response = JSONResponse(
-            {"error": {"code": "not_found", "message": "no such route", "request_id": ""}},
+            error_body("not_found", "no such route", rid),
             status_code=404,
+            headers={"x-request-id": rid},
         )
     await response(scope, receive, send)
 

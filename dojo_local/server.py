@@ -7,6 +7,7 @@ import threading
 import time
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from dojo_local.gateway import build_gateway
 
@@ -19,13 +20,19 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class BackgroundServer:
-    """The gateway served by uvicorn in a daemon thread (the demo and end-to-end tests)."""
+    """The gateway (or `app`) served by uvicorn in a daemon thread (the demo and tests)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int | None = None, app: ASGIApp | None = None
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
         config = uvicorn.Config(
-            build_gateway(), host=self.host, port=self.port, log_level="warning", lifespan="off"
+            app or build_gateway(),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="dojo-gateway", daemon=True)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from dojo.auth import Admin, Manager, Principal, authenticated, signed_in
 from dojo.db import TenantDB, service_transaction, tenant_transaction
 from dojo.http import CredentialsFirst
+from dojo.pagination import MAX_LIMIT, Limit, Offset
 from onboarding import members
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=CredentialsFirst)
@@ -34,9 +35,11 @@ def create_company(principal: Authenticated, body: members.CompanyIn) -> dict[st
 
 
 @router.get("/members")
-def list_members(_: Manager, conn: TenantDB) -> list[dict[str, Any]]:
+def list_members(
+    _: Manager, conn: TenantDB, limit: Limit = MAX_LIMIT, offset: Offset = 0
+) -> list[dict[str, Any]]:
     """Members of the caller's company."""
-    return members.list_members(conn)
+    return members.list_members(conn, limit=limit, offset=offset)
 
 
 @router.post("/members/invite", status_code=201)

@@ -29,6 +29,7 @@ from dojo.errors import (
 )
 from dojo.http import CredentialsFirst
 from dojo.observability import logger
+from dojo.pagination import MAX_LIMIT, Limit, Offset
 from dojo.settings import get_settings
 from onboarding import storage
 from onboarding.messages import company_locale, text
@@ -261,12 +262,14 @@ def list_documents(
     _: CurrentUser,
     conn: TenantDB,
     status: Annotated[str | None, Query(pattern="^(pending|processing|ready|failed)$")] = None,
+    limit: Limit = MAX_LIMIT,
+    offset: Offset = 0,
 ) -> list[DocumentOut]:
     """The company's documents, newest first (optionally one status)."""
     rows = conn.execute(
         f"select {_COLUMNS} from public.documents"
-        " where (%s::text is null or status = %s) order by created_at desc, id",
-        (status, status),
+        " where (%s::text is null or status = %s) order by created_at desc, id limit %s offset %s",
+        (status, status, limit, offset),
     ).fetchall()
     return [DocumentOut(**r) for r in rows]
 

@@ -85,11 +85,12 @@ def create_company(conn: Connection, principal: Principal, body: CompanyIn) -> d
     }
 
 
-def list_members(conn: Connection) -> list[dict[str, Any]]:
-    """The caller's company members (RLS confines it to the company)."""
+def list_members(conn: Connection, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """The caller's company members, one page (RLS confines it to the company)."""
     return conn.execute(
         "select id, email, full_name, role, created_at from public.profiles"
-        " order by role desc, coalesce(full_name, email)"
+        " order by role desc, coalesce(full_name, email), id limit %s offset %s",
+        (limit, offset),
     ).fetchall()
 
 

@@ -19,6 +19,7 @@ from dojo.auth import CurrentUser, Manager, Principal
 from dojo.db import TenantDB
 from dojo.errors import BadRequest, NotFound
 from dojo.http import CredentialsFirst
+from dojo.pagination import MAX_LIMIT, Limit, Offset
 from personas import jobs, store, voices
 from personas.models import (
     GenerateIn,
@@ -77,13 +78,17 @@ def list_personas(
     principal: CurrentUser,
     conn: TenantDB,
     status: Annotated[store.StatusFilter, Query()] = "all",
+    limit: Limit = MAX_LIMIT,
+    offset: Offset = 0,
 ) -> list[PersonaOut] | list[PersonaCard]:
     """Personas of the company: managers and admins see all of them with everything they hide
     (`PersonaOut`); salespeople see the active ones as cards (`PersonaCard`), only what a caller
     knows before the call."""
     if principal.at_least("manager"):
-        return [PersonaOut.model_validate(r) for r in store.list_personas(conn, status)]
-    return [PersonaCard.model_validate(r) for r in store.list_cards(conn, status)]
+        rows = store.list_personas(conn, status, limit=limit, offset=offset)
+        return [PersonaOut.model_validate(r) for r in rows]
+    cards = store.list_cards(conn, status, limit=limit, offset=offset)
+    return [PersonaCard.model_validate(r) for r in cards]
 
 
 @router.get("/{persona_id}")

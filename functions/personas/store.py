@@ -126,25 +126,29 @@ def insert_generation(
     return stored, archived
 
 
-def list_personas(conn: Connection, status: StatusFilter = "all") -> list[dict[str, Any]]:
-    """The personas the caller may see, newest generation first."""
+def list_personas(
+    conn: Connection, status: StatusFilter = "all", *, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The personas the caller may see, newest generation first (one page)."""
     where = "" if status == "all" else " where status = %s"
     params = () if status == "all" else (status,)
     return conn.execute(
         f"select {_COLUMNS} from public.personas{where}"
-        " order by status, created_at desc, difficulty, name",
-        params,
+        " order by status, created_at desc, difficulty, name, id limit %s offset %s",
+        (*params, limit, offset),
     ).fetchall()
 
 
-def list_cards(conn: Connection, status: StatusFilter = "all") -> list[dict[str, Any]]:
-    """The cards of the personas the caller may pick (no secrets), newest first."""
+def list_cards(
+    conn: Connection, status: StatusFilter = "all", *, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The cards of the personas the caller may pick (no secrets), newest first (one page)."""
     where = "" if status == "all" else " where status = %s"
     params = () if status == "all" else (status,)
     return conn.execute(
         f"select {_CARD_COLUMNS} from public.persona_cards{where}"
-        " order by status, created_at desc, difficulty, name",
-        params,
+        " order by status, created_at desc, difficulty, name, id limit %s offset %s",
+        (*params, limit, offset),
     ).fetchall()
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from dojo.auth import CurrentUser
 from dojo.db import TenantDB
 from dojo.errors import Forbidden
 from dojo.http import CredentialsFirst
+from dojo.pagination import Limit, Offset
 from sessions import ending, start, store, turns
 from sessions.models import (
     MessageIn,
@@ -41,8 +42,8 @@ def list_sessions(
     scope: Literal["mine", "team"] = "mine",
     user_id: uuid.UUID | None = None,
     status: Literal["created", "active", "ended", "failed"] | None = None,
-    limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> SessionList:
     """My sessions; `scope=team` (managers) lists the company's, optionally one salesperson's."""
     if scope == "team" and not principal.at_least("manager"):

@@ -1,11 +1,17 @@
 """The FastAPI app factory every function uses: health routes, request ids, one error shape, and
-the route class that checks credentials before anything in the request is parsed."""
+the route class that checks credentials before anything in the request is parsed.
+
+Every answer, including an unexpected error's, is sent by the app in the one error shape and no
+exception leaves it: Starlette's last-resort handler re-raises after answering, and the server
+then drops a kept-alive connection (uvicorn) or Lambda reports a failed invocation (Mangum).
+"""
 
 from __future__ import annotations
 
 import re
+import sys
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -14,11 +20,15 @@ from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dojo import db
 from dojo.auth import authenticated
 from dojo.errors import AppError, Unauthorized, error_body
+from dojo.guards import RequestGuard
 from dojo.hooks import hook_request, require_hook_secret
 from dojo.observability import REQUEST_KEYS, logger
 
@@ -34,6 +44,28 @@ _STATUS_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
+}
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong: a stable code, a readable message, the request id, maybe details."""
+
+    code: str
+    message: str
+    request_id: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape every 4xx and 5xx answer has."""
+
+    error: ErrorInfo
+
+
+# Declared on every route (it replaces FastAPI's `HTTPValidationError` 422, which we never send).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "the request was refused"},
+    "5XX": {"model": ErrorResponse, "description": "a failure on our side or upstream"},
 }
 
 
@@ -77,7 +109,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return _error(request, exc.status_code, code, message)
+    return _error(request, exc.status_code, code, message, getattr(exc, "details", None))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -89,9 +121,60 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return _error(request, 422, "validation_error", "the request is not valid", details)
 
 
-async def _unexpected(request: Request, _exc: Exception) -> Response:
-    logger.exception("unhandled error", extra={"request_id": request_id_of(request)})
+def _is_data_error(exc: Exception) -> bool:
+    """A value Postgres refused (class 22: NUL, out of range, bad encoding...): the caller's."""
+    psycopg = sys.modules.get("psycopg")  # loaded with the first query: no query, no such error
+    return psycopg is not None and isinstance(exc, psycopg.DataError)
+
+
+async def _answer(request: Request, exc: Exception) -> Response:
+    """The error response for an exception that reached the edge of the app."""
+    if isinstance(exc, AppError):
+        return await _app_error(request, exc)
+    if isinstance(exc, StarletteHTTPException):
+        return await _http_error(request, exc)
+    if isinstance(exc, RequestValidationError):
+        return await _validation_error(request, exc)
+    rid = request_id_of(request)
+    if _is_data_error(exc):
+        logger.warning("value refused by the database", extra={"error": type(exc).__name__})
+        return _error(request, 422, "validation_error", "a value in the request cannot be stored")
+    logger.exception("unhandled error", extra={"request_id": rid})
     return _error(request, 500, "internal_error", "something went wrong on our side")
+
+
+class _Edge:
+    """Outermost middleware: request id on every response, and no exception escapes the app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        rid = request_id_of(request)
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message)["x-request-id"] = rid
+            await send(message)
+
+        logger.append_keys(request_id=rid)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            if started:  # half sent: nothing to add; the server ends the response
+                logger.exception("error after the response started", extra={"request_id": rid})
+                return
+            response = await _answer(request, exc)
+            await response(scope, receive, send_with_id)
+        finally:
+            logger.remove_keys(list(REQUEST_KEYS))
 
 
 # A credential dependency -> the same check on the whole request, run before the body is read.
@@ -139,27 +222,25 @@ class CredentialsFirst(APIRoute):
         return guarded
 
 
-def create_app(service: str, *, title: str, description: str = "") -> FastAPI:
-    """A FastAPI app with `/health`, `/health/db`, request ids and the common error shape."""
-    app = FastAPI(title=title, description=description, version="0.1.0")
+def create_app(
+    service: str,
+    *,
+    title: str,
+    description: str = "",
+    body_limits: Mapping[str, Callable[[], int]] | None = None,
+) -> FastAPI:
+    """A FastAPI app with `/health`, `/health/db`, request ids, the request guard (body limits
+    and the NUL rule, see `dojo.guards`) and the common error shape.
 
-    @app.middleware("http")
-    async def add_request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        rid = request_id_of(request)
-        logger.append_keys(request_id=rid)
-        try:
-            response = await call_next(request)
-        finally:
-            logger.remove_keys(list(REQUEST_KEYS))
-        response.headers["x-request-id"] = rid
-        return response
-
+    `body_limits` maps a path prefix to its own body limit in bytes, for a route production does
+    not serve through Lambda (read per request, so settings can change it).
+    """
+    app = FastAPI(title=title, description=description, version="0.1.0", responses=ERROR_RESPONSES)
+    app.add_middleware(RequestGuard, body_limits=body_limits)
+    app.add_middleware(_Edge)  # added last: the outermost
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:
