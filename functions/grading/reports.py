@@ -16,7 +16,7 @@ from typing import Any
 from dojo.db import Connection
 from dojo.errors import NotFound
 from dojo.settings import get_settings
-from grading import metrics, rubric
+from grading import bands, rubric
 from grading.grader_offline import GRADER as OFFLINE_GRADER
 from grading.messages import caller_locale, text
 
@@ -72,7 +72,7 @@ def _metrics(stored: dict[str, Any], locale: str) -> dict[str, Any]:
         if key in stored:
             item = {"key": key, "name": names[lang], **stored[key]}
             if isinstance(item.get("band"), dict):
-                item["band"] = metrics.band_in(key, item["band"], locale)
+                item["band"] = bands.band_in(key, item["band"], locale)
             listed.append(item)
     return {
         "mode": stored.get("mode"),
