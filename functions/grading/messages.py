@@ -9,6 +9,7 @@ and the logs, for operators; people read these instead.
 from __future__ import annotations
 
 from dojo.db import Connection
+from grading import store
 
 # key: (pt-BR, en-US)
 CATALOG: dict[str, tuple[str, str]] = {
@@ -55,5 +56,4 @@ def text(key: str, locale: str | None, **params: object) -> str:
 
 def caller_locale(conn: Connection) -> str:
     """The locale of the caller's company, read in their tenant transaction (RLS shows one)."""
-    row = conn.execute("select locale from public.companies").fetchone()
-    return str(row["locale"]) if row else "pt-BR"
+    return store.company_locale(conn) or "pt-BR"
