@@ -74,7 +74,9 @@ def longest_run(turns: list[Turn], speaker: str) -> tuple[float, int]:
 
 def patience(turns: list[Turn]) -> float | None:
     """Mean pause (s) between the customer finishing and the salesperson starting (0 if over)."""
-    ordered = sorted(turns, key=lambda t: (t.start, t.index))
+    # turns starting in the same millisecond keep their transcript order (float noise in the
+    # timestamps must not swap who spoke first)
+    ordered = sorted(turns, key=lambda t: (round(t.start, 3), t.index))
     pauses = [
         max(0.0, cur.start - prev.end)
         for prev, cur in itertools.pairwise(ordered)
