@@ -22,15 +22,14 @@ def install() -> None:
     _functions_importable()
     from dojo.providers.embeddings import EMBEDDER
     from dojo_local.offline.embeddings import OfflineEmbedder
-
-    EMBEDDER.register("offline", OfflineEmbedder)
-
+    from dojo_local.offline.grading import OfflineGrader
+    from dojo_local.offline.personas import OfflinePersonaGenerator
     from dojo_local.offline.roleplay import OfflineRoleplay
+    from grading.grader import GRADER
+    from personas.generate import GENERATOR as PERSONA_GENERATOR
     from sessions.roleplay import ROLEPLAY
 
-    ROLEPLAY.register("offline", OfflineRoleplay)
-
-    from dojo_local.offline.personas import OfflinePersonaGenerator
-    from personas.generate import GENERATOR as PERSONA_GENERATOR
-
+    EMBEDDER.register("offline", OfflineEmbedder)
+    GRADER.register("offline", OfflineGrader)
     PERSONA_GENERATOR.register("offline", OfflinePersonaGenerator)
+    ROLEPLAY.register("offline", OfflineRoleplay)

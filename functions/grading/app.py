@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dojo.http import create_app
-from grading import api, hook
+from grading import hook, routes
 
 app = create_app("grading", title="Grading: feedback, progress and team analytics")
-app.include_router(api.router)
+app.include_router(routes.router)
 app.include_router(hook.router)

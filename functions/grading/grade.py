@@ -11,21 +11,20 @@ sweeper (bounded by `grading_max_attempts`) or a manager's regrade can finish it
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from dojo import usage
-from dojo.db import Connection, jsonb, service_transaction
+from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
-from dojo.settings import get_settings
-from grading import grader_offline, metrics, rubric, transcript
+from grading import metrics, rubric, store, transcript
+from grading.grader import GRADER
+from grading.models import GradingStatus
 from grading.scorecard import INSUFFICIENT, Scorecard
 
-Status = Literal[
-    "graded", "insufficient", "already_graded", "in_progress", "not_found", "not_ended"
-]
 MIN_SALESPERSON_WORDS = 5
 _ERROR_CHARS = 500
 
@@ -34,17 +33,9 @@ _ERROR_CHARS = 500
 class Outcome:
     """What one grading request did."""
 
-    status: Status
+    status: GradingStatus
     session_id: uuid.UUID
     overall: float | None = None
-
-
-def grader_name() -> str:
-    """The grader the configuration selects (model name, or the offline rules)."""
-    settings = get_settings()
-    if settings.llm_provider == "openai":
-        return f"openai:{settings.grading_model or settings.llm_model}"
-    return grader_offline.GRADER
 
 
 def is_insufficient(turns: list[transcript.Turn]) -> bool:
@@ -65,89 +56,37 @@ def score(
     frozen = rubric.load(rubric_version)
     turns = transcript.parse(raw_transcript)
     computed = metrics.compute(turns, mode, locale)
+    grader = GRADER.get()
     if is_insufficient(turns):
         computed["grading"] = {"reason": INSUFFICIENT.get(locale, INSUFFICIENT["en-US"])}
-        return Scorecard(
+        card = Scorecard(
             status="insufficient",
-            grader=grader_name(),
+            grader=grader.name,
             rubric_version=frozen.version,
             metrics=computed,
         )
-    if get_settings().llm_provider == "openai":
-        from grading import grader_llm
-
-        return grader_llm.grade(turns, computed, frozen, persona, locale)
-    return grader_offline.grade(turns, computed, frozen, persona, locale)
-
-
-_LOCK = """
-select s.id, s.company_id, s.user_id, s.mode, s.status, s.transcript, s.persona_snapshot,
-       s.rubric_version, c.locale
-  from public.training_sessions s join public.companies c on c.id = s.company_id
- where s.id = %s and (%s::uuid is null or s.company_id = %s::uuid)
-   for update of s skip locked
-"""
-
-_INSERT = """
-insert into public.feedback as f
-  (session_id, company_id, user_id, status, overall, scores, strengths, improvements,
-   recommendations, metrics, grader, rubric_version, removed_quotes)
-values (%(session_id)s, %(company_id)s, %(user_id)s, %(status)s, %(overall)s, %(scores)s,
-        %(strengths)s, %(improvements)s, %(recommendations)s, %(metrics)s, %(grader)s,
-        %(rubric_version)s, %(removed_quotes)s)
-on conflict (session_id) do {action}
-returning id
-"""
-
-_REPLACE = """update set status = excluded.status, overall = excluded.overall,
-  scores = excluded.scores, strengths = excluded.strengths, improvements = excluded.improvements,
-  recommendations = excluded.recommendations, metrics = excluded.metrics,
-  grader = excluded.grader, rubric_version = excluded.rubric_version,
-  removed_quotes = excluded.removed_quotes"""
+    else:
+        card = grader.grade(turns, computed, frozen, persona, locale)
+    # what the scorecard says about its grader is stored with it (see `grading.grader`)
+    return dataclasses.replace(card, grader_offline=grader.offline, grader_label=dict(grader.label))
 
 
 def _refresh_override(conn: Connection, session_id: uuid.UUID, card: Scorecard) -> None:
     # The manager's overridden categories stay; the others now come from the new model scores,
     # so the overridden overall is recomputed (the rubric's weighted mean, as always).
-    row = conn.execute(
-        "select override_scores from public.feedback where session_id = %s", (session_id,)
-    ).fetchone()
-    if row is None or not row["override_scores"] or card.status != "graded":
+    overridden = store.override_scores(conn, session_id)
+    if not overridden or card.status != "graded":
         return
-    merged = {k: v["score"] for k, v in card.scores.items()} | row["override_scores"]
-    conn.execute(
-        "update public.feedback set override_overall = %s where session_id = %s",
-        (rubric.load(card.rubric_version).overall(merged), session_id),
-    )
+    merged = {k: v["score"] for k, v in card.scores.items()} | overridden
+    store.set_override_overall(conn, session_id, rubric.load(card.rubric_version).overall(merged))
 
 
-def _store(conn: Connection, session: dict[str, Any], card: Scorecard, replace: bool) -> None:
+def _save(conn: Connection, session: dict[str, Any], card: Scorecard, replace: bool) -> None:
     # A regrade replaces the model's scores; a manager's override is kept.
-    conn.execute(
-        _INSERT.format(action=_REPLACE if replace else "nothing"),
-        {
-            "session_id": session["id"],
-            "company_id": session["company_id"],
-            "user_id": session["user_id"],
-            "status": card.status,
-            "overall": card.overall,
-            "scores": jsonb(card.scores),
-            "strengths": jsonb(card.strengths),
-            "improvements": jsonb(card.improvements),
-            "recommendations": jsonb(card.recommendations),
-            "metrics": jsonb(card.metrics),
-            "grader": card.grader,
-            "rubric_version": card.rubric_version,
-            "removed_quotes": card.removed_quotes,
-        },
-    )
+    store.save_feedback(conn, session, card, replace=replace)
     if replace:
         _refresh_override(conn, session["id"], card)
-    conn.execute(
-        "update public.training_sessions set grading_error = null,"
-        " grading_attempts = grading_attempts + 1 where id = %s and company_id = %s",
-        (session["id"], session["company_id"]),
-    )
+    store.count_attempt(conn, session["id"], session["company_id"])
     for used in card.usage:
         usage.record(conn, session["company_id"], used, ref_id=session["id"])
 
@@ -156,11 +95,7 @@ def _record_failure(session_id: uuid.UUID, exc: Exception) -> None:
     message = exc.message if isinstance(exc, AppError) else f"{type(exc).__name__}: {exc}"
     try:
         with service_transaction() as conn:
-            conn.execute(
-                "update public.training_sessions set grading_error = %s,"
-                " grading_attempts = grading_attempts + 1 where id = %s",
-                (message[:_ERROR_CHARS], session_id),
-            )
+            store.record_failure(conn, session_id, message[:_ERROR_CHARS])
     except Exception:  # the database itself is down: the sweeper retries later anyway
         logger.exception("could not record the grading failure", extra={"session": str(session_id)})
 
@@ -171,20 +106,13 @@ def grade_session(
     """Grade one ended session exactly once (or again with `regrade`); see the module doc."""
     try:
         with service_transaction() as conn:
-            session = conn.execute(_LOCK, (session_id, company_id, company_id)).fetchone()
+            session = store.lock_session(conn, session_id, company_id)
             if session is None:
-                exists = conn.execute(
-                    "select 1 from public.training_sessions where id = %s"
-                    " and (%s::uuid is null or company_id = %s::uuid)",
-                    (session_id, company_id, company_id),
-                ).fetchone()
+                exists = store.session_exists(conn, session_id, company_id)
                 return Outcome("in_progress" if exists else "not_found", session_id)
             if session["status"] != "ended":
                 return Outcome("not_ended", session_id)
-            done = conn.execute(
-                "select status, overall from public.feedback where session_id = %s",
-                (session_id,),
-            ).fetchone()
+            done = store.feedback_state(conn, session_id)
             if done is not None and done["status"] == "graded" and not regrade:
                 return Outcome("already_graded", session_id, float(done["overall"]))
             card = score(
@@ -198,7 +126,7 @@ def grade_session(
             # ended (the end-of-call report re-sends the event), and then it is graded for real.
             if done is not None and card.status == "insufficient" and not regrade:
                 return Outcome("already_graded", session_id)
-            _store(conn, session, card, replace=done is not None)
+            _save(conn, session, card, replace=done is not None)
     except Exception as exc:
         logger.warning("grading failed", extra={"session_id": str(session_id), "error": str(exc)})
         _record_failure(session_id, exc)

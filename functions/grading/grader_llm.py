@@ -196,6 +196,12 @@ def _items(verifier: Verifier, items: list[dict[str, Any]], rubric: Rubric) -> l
     return kept
 
 
+def model_name() -> str:
+    """The configured judge model (`grading_model`, else the general `llm_model`)."""
+    settings = get_settings()
+    return settings.grading_model or settings.llm_model
+
+
 def grade(
     turns: list[Turn],
     metrics: dict[str, Any],
@@ -207,9 +213,8 @@ def grade(
     """Grade with the configured model: N samples, median per category, evidence verified."""
     from dojo.providers import llm
 
-    settings = get_settings()
-    model = settings.grading_model or settings.llm_model
-    count = samples or settings.grading_samples
+    model = model_name()
+    count = samples or get_settings().grading_samples
     schema = judgement_model(rubric.version, tuple(rubric.keys))
     prompt = messages(turns, metrics, rubric, persona, locale)
     answers: list[dict[str, Any]] = []
@@ -257,3 +262,31 @@ def grade(
         removed_quotes=verifier.removed,
         usage=usage,
     )
+
+
+class ModelGrader:
+    """The "openai" grader (see `grading.grader`): slow enough that a regrade runs in the hook."""
+
+    offline = False
+    inline = False  # N model calls can pass the API's 30 s limit
+
+    @property
+    def name(self) -> str:
+        """`openai:<model>`, as stored for an insufficient conversation (no call made)."""
+        return f"openai:{model_name()}"
+
+    @property
+    def label(self) -> dict[str, str]:
+        """None: the model's name says it all."""
+        return {}
+
+    def grade(
+        self,
+        turns: list[Turn],
+        metrics: dict[str, Any],
+        rubric: Rubric,
+        persona: dict[str, Any],
+        locale: str,
+    ) -> Scorecard:
+        """Grade with `grading_samples` model calls (see the module doc)."""
+        return grade(turns, metrics, rubric, persona, locale)

@@ -9,37 +9,31 @@ twice (or concurrently) grades once: see `grade.grade_session` and, for "session
 
 from __future__ import annotations
 
-import uuid
-from typing import Any, Literal
-
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from dojo.errors import NotFound
 from dojo.hooks import require_hook_secret
 from dojo.http import CredentialsFirst
 from grading import regrade
 from grading.grade import grade_session
+from grading.models import GradingEvent, GradingOutcome
 
 router = APIRouter(tags=["internal"], route_class=CredentialsFirst)
 
 
-class GradingEvent(BaseModel):
-    """The hook's body: a session ended (grade it) or a manager asked for a regrade."""
-
-    type: Literal["session.ended", "session.regrade"]
-    session_id: uuid.UUID
-    company_id: uuid.UUID
-
-
 @router.post(
-    "/internal/grading/hook", include_in_schema=False, dependencies=[Depends(require_hook_secret)]
+    "/internal/grading/hook",
+    response_model=GradingOutcome,
+    include_in_schema=False,
+    dependencies=[Depends(require_hook_secret)],
 )
-def grading_hook(event: GradingEvent) -> dict[str, Any]:
+def grading_hook(event: GradingEvent) -> GradingOutcome:
     """Grade the session that just ended, or run its pending regrade (both idempotent)."""
     if event.type == "session.regrade":
         return regrade.run(event.session_id, event.company_id)
     outcome = grade_session(event.session_id, event.company_id)
     if outcome.status == "not_found":
         raise NotFound("no such session")
-    return {"session_id": outcome.session_id, "status": outcome.status, "overall": outcome.overall}
+    return GradingOutcome(
+        session_id=outcome.session_id, status=outcome.status, overall=outcome.overall
+    )

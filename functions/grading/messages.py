@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from dojo.db import Connection
+from grading import store
 
 # key: (pt-BR, en-US)
 CATALOG: dict[str, tuple[str, str]] = {
@@ -57,13 +58,9 @@ def text(key: str, locale: str | None, **params: object) -> str:
 
 def company_locale(conn: Connection, company_id: uuid.UUID) -> str:
     """The locale of this company (any role: the query names it)."""
-    row = conn.execute(
-        "select locale from public.companies where id = %s", (company_id,)
-    ).fetchone()
-    return str(row["locale"]) if row else "pt-BR"
+    return store.company_locale(conn, company_id) or "pt-BR"
 
 
 def caller_locale(conn: Connection) -> str:
     """The locale of the caller's company, read in their tenant transaction (RLS shows one)."""
-    row = conn.execute("select locale from public.companies").fetchone()
-    return str(row["locale"]) if row else "pt-BR"
+    return store.company_locale(conn) or "pt-BR"

@@ -1,10 +1,15 @@
-"""Asynchronous regrade with the model grader: request, run from the hook, sweep lost requests.
+"""Regrade as a job: request it, run it (in the hook, or before the answer), sweep lost requests.
 
-The API records a request (`private.request_regrade`: the `regrade_requested_at` marker plus a
-hook dispatch) and answers 202; the grading hook runs it here. The marker makes a duplicated
-delivery a no-op: only a delivery that still finds it grades, and it clears exactly the marker it
-saw (a newer request made meanwhile stays pending). Concurrent deliveries serialise on the session
-row lock in `grade_session` ("in_progress" for the second, which leaves the marker alone).
+One contract whatever the grader: the API answers 202 with a `RegradeJob` and the web app polls
+the scorecard until `regrading` is false. A grader that is not `inline` (the model: N calls can
+pass the API's 30 s limit) gets a recorded request (`private.request_regrade`: the
+`regrade_requested_at` marker plus a hook dispatch) that the grading hook runs here; an `inline`
+grader (offline rules) grades before the answer, whose body then already says how it ended.
+
+The marker makes a duplicated delivery a no-op: only a delivery that still finds it grades, and it
+clears exactly the marker it saw (a newer request made meanwhile stays pending). Concurrent
+deliveries serialise on the session row lock in `grade_session` ("in_progress" for the second,
+which leaves the marker alone).
 
 A failed regrade clears the marker too: the error is recorded in `grading_error` by
 `grade_session`, the previous feedback is untouched, and the scorecard says the regrade failed;
@@ -15,83 +20,102 @@ a manager may ask again. Only a request whose hook was lost (marker older than
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
-from dojo.db import Connection, service_transaction
+from dojo.db import service_transaction, tenant_transaction
+from dojo.errors import Conflict, NotFound
 from dojo.observability import logger
 from dojo.settings import get_settings
+from grading import store
 from grading.grade import grade_session
+from grading.grader import GRADER
+from grading.messages import caller_locale, text
+from grading.models import GradingOutcome, RegradeJob
 
 PENDING_SECONDS = 300
 STATUS_URL = "/api/v1/feedback/sessions/{}"
 
-
-class RegradeAccepted(BaseModel):
-    """The 202 answer: the regrade is queued; poll `status_url` until `regrading` is false."""
-
-    session_id: uuid.UUID
-    status: Literal["regrading"] = "regrading"
-    status_url: str
+Finished = Literal["graded", "insufficient", "failed"]
 
 
-def request_regrade(conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID) -> None:
-    """Record a regrade request (the caller already read the session under RLS)."""
-    # the manager was verified by the RLS-checked read: the write runs as service role
-    conn.execute("select set_config('role', 'service_role', true)")
-    conn.execute("select private.request_regrade(%s, %s)", (session_id, company_id))
+def start(claims: Mapping[str, Any], session_id: uuid.UUID) -> RegradeJob:
+    """A manager's regrade of an ended session they can see, as a job (see the module doc)."""
+    inline = GRADER.get().inline
+    with tenant_transaction(claims) as conn:
+        session = store.session_state(conn, session_id)
+        locale = caller_locale(conn)
+        if session is None:
+            raise NotFound(text("session_not_found", locale))
+        if session["status"] != "ended":
+            raise Conflict(text("session_not_ended", locale))
+        if not inline:
+            store.request_regrade(conn, session_id, session["company_id"])
+    url = STATUS_URL.format(session_id)
+    if not inline:
+        return RegradeJob(session_id=session_id, status="regrading", status_url=url)
+    return RegradeJob(
+        session_id=session_id,
+        status=_now(session_id, session["company_id"], locale),
+        status_url=url,
+    )
 
 
-def _marker(session_id: uuid.UUID, company_id: uuid.UUID) -> datetime | None:
+def _now(session_id: uuid.UUID, company_id: uuid.UUID, locale: str) -> Finished:
+    """Grade again before answering (an inline grader): how it ended, as the hook would say."""
+    try:
+        outcome = grade_session(session_id, company_id, regrade=True)
+    except Exception as exc:  # recorded by grade_session; the previous feedback is intact
+        logger.warning("regrade failed", extra={"session_id": str(session_id), "error": str(exc)})
+        return "failed"
+    if outcome.status == "in_progress":
+        raise Conflict(text("grading_in_progress", locale))
+    if outcome.status == "not_ended":
+        raise Conflict(text("session_not_ended", locale))
+    if outcome.status == "not_found":
+        raise NotFound(text("session_not_found", locale))
+    return "insufficient" if outcome.status == "insufficient" else "graded"
+
+
+def _marker_of(session_id: uuid.UUID, company_id: uuid.UUID) -> datetime | None:
     with service_transaction() as conn:
-        row = conn.execute(
-            "select regrade_requested_at from public.training_sessions"
-            " where id = %s and company_id = %s",
-            (session_id, company_id),
-        ).fetchone()
-    return None if row is None else row["regrade_requested_at"]
+        return store.regrade_marker(conn, session_id, company_id)
 
 
 def _clear(session_id: uuid.UUID, marker: datetime) -> None:
     with service_transaction() as conn:
-        conn.execute(
-            "update public.training_sessions set regrade_requested_at = null"
-            " where id = %s and regrade_requested_at = %s",
-            (session_id, marker),
-        )
+        store.clear_regrade_marker(conn, session_id, marker)
 
 
-def run(session_id: uuid.UUID, company_id: uuid.UUID) -> dict[str, Any]:
+def run(session_id: uuid.UUID, company_id: uuid.UUID) -> GradingOutcome:
     """Run a pending regrade request once; a delivery without a pending request does nothing."""
-    marker = _marker(session_id, company_id)
+    marker = _marker_of(session_id, company_id)
     if marker is None:
-        return {"session_id": session_id, "status": "no_request", "overall": None}
+        return GradingOutcome(session_id=session_id, status="no_request")
     try:
         outcome = grade_session(session_id, company_id, regrade=True)
     except Exception as exc:  # recorded by grade_session; the previous feedback is intact
         _clear(session_id, marker)
         logger.warning("regrade failed", extra={"session_id": str(session_id), "error": str(exc)})
-        return {"session_id": session_id, "status": "failed", "overall": None}
+        return GradingOutcome(session_id=session_id, status="failed")
     if outcome.status != "in_progress":
         _clear(session_id, marker)
-    return {"session_id": session_id, "status": outcome.status, "overall": outcome.overall}
+    return GradingOutcome(session_id=session_id, status=outcome.status, overall=outcome.overall)
 
 
 def sweep(limit: int) -> dict[str, int]:
     """Dispatch again the regrade requests whose hook was lost; run them here when no hook is
     configured; give up on the ones out of attempts. Returns counts by outcome."""
     with service_transaction() as conn:
-        rows = conn.execute(
-            "select * from private.sweep_regrades(%s, %s, %s)",
-            (PENDING_SECONDS, get_settings().grading_max_attempts, limit),
-        ).fetchall()
+        rows = store.sweep_regrades(
+            conn, PENDING_SECONDS, get_settings().grading_max_attempts, limit
+        )
     counts: dict[str, int] = {}
     for row in rows:
         outcome = row["outcome"]
         if outcome == "redispatched" and not row["dispatched"]:
-            outcome = f"regrade_{run(row['id'], row['company_id'])['status']}"
+            outcome = f"regrade_{run(row['id'], row['company_id']).status}"
         else:
             outcome = f"regrade_{outcome}"
         counts[outcome] = counts.get(outcome, 0) + 1

@@ -30,3 +30,6 @@ class Scorecard:
     recommendations: list[Item] = field(default_factory=list)
     removed_quotes: int = 0
     usage: list[Usage] = field(default_factory=list)
+    # what the views say about the grader, stored with the feedback (see `grading.grader`)
+    grader_offline: bool = False
+    grader_label: dict[str, str] = field(default_factory=dict)

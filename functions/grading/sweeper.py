@@ -16,25 +16,16 @@ from dojo.db import service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
-from grading import regrade
+from grading import regrade, store
 from grading.grade import grade_session
 
 BATCH = 25
-
-_PENDING = """
-select s.id, s.company_id from public.training_sessions s
- where s.status = 'ended' and s.grading_attempts < %s
-   and not exists (select 1 from public.feedback f where f.session_id = s.id)
- order by s.ended_at nulls first, s.created_at
- limit %s
-"""
 
 
 def pending(limit: int = BATCH) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """Ended sessions without feedback that may still be retried: (session, company)."""
     with service_transaction() as conn:
-        rows = conn.execute(_PENDING, (get_settings().grading_max_attempts, limit)).fetchall()
-    return [(r["id"], r["company_id"]) for r in rows]
+        return store.ungraded(conn, get_settings().grading_max_attempts, limit)
 
 
 def sweep(limit: int = BATCH) -> dict[str, Any]:

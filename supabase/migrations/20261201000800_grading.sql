@@ -21,6 +21,10 @@ create table public.feedback (
   recommendations jsonb not null default '[]'::jsonb,
   metrics jsonb not null default '{}'::jsonb,
   grader text not null,
+  -- the grader as it described itself when it graded (functions/grading/grader.py): whether a
+  -- language model was involved, and what people read about it per locale (empty: the name says it)
+  grader_offline boolean not null default false,
+  grader_label jsonb not null default '{}'::jsonb check (jsonb_typeof(grader_label) = 'object'),
   rubric_version text not null,
   removed_quotes integer not null default 0,
   override_scores jsonb,

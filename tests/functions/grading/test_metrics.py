@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading import metrics
+from grading import bands, metrics, speech
 from grading.transcript import Turn, parse
 
 
@@ -39,7 +39,7 @@ def turn(i: int, speaker: str, text: str, start: float, end: float) -> Turn:
     ],
 )
 def test_questions_open_or_closed_in_ptbr(text: str, expected: list[str]) -> None:
-    assert [kind for _, kind in metrics.classify_questions(text)] == expected
+    assert [kind for _, kind in speech.classify_questions(text)] == expected
 
 
 @pytest.mark.parametrize(
@@ -68,12 +68,12 @@ def test_questions_open_or_closed_in_ptbr(text: str, expected: list[str]) -> Non
     ],
 )
 def test_fillers_only_where_the_word_is_a_filler(text: str, expected: list[str]) -> None:
-    assert metrics.fillers(text, "pt-BR") == expected
+    assert speech.fillers(text, "pt-BR") == expected
 
 
 def test_um_is_an_article_in_ptbr_and_a_filler_in_english() -> None:
-    assert metrics.fillers("É um sistema para um cliente.", "pt-BR") == []
-    assert metrics.fillers("It is, um, a system, uh.", "en-US") == ["um", "uh"]
+    assert speech.fillers("É um sistema para um cliente.", "pt-BR") == []
+    assert speech.fillers("It is, um, a system, uh.", "en-US") == ["um", "uh"]
 
 
 def test_voice_metrics_from_timings() -> None:
@@ -224,10 +224,10 @@ def test_swapping_speakers_mirrors_the_talk_ratio(turns: list[Turn]) -> None:
 
 
 def test_every_reference_band_reads_in_portuguese_for_pt_br() -> None:
-    assert set(metrics.BANDS_PT) == set(metrics.BANDS)
+    assert set(bands.BANDS_PT) == set(bands.BANDS)
     stored = metrics.compute([], "voice")["talk_ratio"]["band"]
-    pt = metrics.band_in("talk_ratio", stored, "pt-BR")
+    pt = bands.band_in("talk_ratio", stored, "pt-BR")
     assert pt["source"].startswith("Gong Labs, 25.537 ligações")
     assert pt["note"].startswith("parcela do tempo de fala")
     assert (pt["low"], pt["high"]) == (stored["low"], stored["high"])
-    assert metrics.band_in("talk_ratio", stored, "en-US") == stored
+    assert bands.band_in("talk_ratio", stored, "en-US") == stored

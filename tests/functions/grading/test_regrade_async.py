@@ -1,4 +1,5 @@
-"""Asynchronous regrade with the model grader: 202, queued through the hook, run once, swept.
+"""Regrade as a job: queued through the hook with the model grader (run once, swept), finished
+before the answer with the offline grader; the same 202 contract for both.
 
 A failed regrade clears the request marker (the error is recorded and the scorecard says the
 regrade failed, with the previous feedback intact); only a lost delivery is re-dispatched.
@@ -164,7 +165,9 @@ def test_unknown_or_running_session_is_refused(api, graded, make_session, calls,
     assert _marker(sql, active)["regrade_requested_at"] is None
 
 
-def test_offline_regrade_stays_synchronous(api, make_user, make_session, calls, kit, db_url, sql):
+def test_offline_regrade_is_the_same_job_finished_before_the_answer(
+    api, make_user, make_session, calls, kit, db_url, sql
+):
     manager = make_user("Acme", "manager")
     rep = make_user("Acme", "salesperson")
     call = calls["good_price"]
@@ -172,6 +175,37 @@ def test_offline_regrade_stays_synchronous(api, make_user, make_session, calls, 
     assert sweeper.sweep()["graded"] == 1
     sql.execute("delete from net.http_request_queue")
     response = _request(api, manager, session)
-    assert response.status_code == 200, response.text
-    assert response.json()["status"] == "graded" and response.json()["regrading"] is False
-    assert dispatcher.pending(db_url) == []
+    assert response.status_code == 202, response.text
+    assert response.json() == {
+        "session_id": str(session),
+        "status": "graded",
+        "status_url": f"{BASE}/sessions/{session}",
+    }
+    assert response.headers["location"] == f"{BASE}/sessions/{session}"
+    assert dispatcher.pending(db_url) == []  # nothing queued: the job ran inside the request
+    assert _marker(sql, session)["regrade_requested_at"] is None
+    card = api.get(f"{BASE}/sessions/{session}", headers=rep.headers).json()
+    assert card["regrading"] is False and card["status"] == "graded"
+    assert _marker(sql, session)["grading_error"] is None
+
+
+def test_offline_regrade_that_fails_says_so_and_keeps_the_feedback(
+    api, make_user, make_session, calls, kit, sql, feedback_rows
+):
+    manager = make_user("Acme", "manager")
+    rep = make_user("Acme", "salesperson")
+    call = calls["good_price"]
+    session = make_session(rep, kit.timed(call["turns"], "text"), persona=call["persona"])
+    assert sweeper.sweep()["graded"] == 1
+    (before,) = feedback_rows(session)
+    sql.execute(
+        "update public.training_sessions set rubric_version = '1999-01-v9' where id = %s",
+        (session,),
+    )
+    response = _request(api, manager, session)
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "failed"
+    (after,) = feedback_rows(session)
+    assert after["scores"] == before["scores"] and after["overall"] == before["overall"]
+    card = api.get(f"{BASE}/sessions/{session}", headers=rep.headers).json()
+    assert card["regrading"] is False and card["regrade_failed"] is True

@@ -183,13 +183,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Regrade
+         * Regrade Session
          * @description Grade a session again with its frozen rubric (the manager's override is kept).
          *
-         *     200 with the scorecard (offline grader), or 202 with the scorecard to poll (model grader:
-         *     it can take longer than the API's 30 s limit, so the grading hook runs it).
+         *     Always 202 with the job: poll `status_url` (the scorecard) until `regrading` is false. A
+         *     grader fast enough to finish before the answer already reports how it ended.
          */
-        post: operations["regrade_api_v1_feedback_sessions__session_id__regrade_post"];
+        post: operations["regrade_session_api_v1_feedback_sessions__session_id__regrade_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -640,6 +640,16 @@ export interface components {
             files: string[];
         };
         /**
+         * BySpeaker
+         * @description A count per side of the conversation.
+         */
+        BySpeaker: {
+            /** Customer */
+            customer: number;
+            /** Salesperson */
+            salesperson: number;
+        };
+        /**
          * CallJoin
          * @description What the browser needs to join the web call: no secret.
          */
@@ -662,6 +672,46 @@ export interface components {
             segment?: string | null;
             /** Size */
             size?: string | null;
+        };
+        /**
+         * CategoryScore
+         * @description A rubric category as shown: the override where set, with the model's score beside it.
+         */
+        CategoryScore: {
+            /** Evidence */
+            evidence: components["schemas"]["Quote"][];
+            /** Justification */
+            justification: string | null;
+            /** Key */
+            key: string;
+            /** Model Score */
+            model_score: number | null;
+            /** Name */
+            name: string;
+            /** Overridden */
+            overridden: boolean;
+            /** Score */
+            score: number | null;
+            /** Weight */
+            weight: number;
+        };
+        /**
+         * CategorySeries
+         * @description A rubric category's series.
+         */
+        CategorySeries: {
+            /** Change Since Last */
+            change_since_last: number | null;
+            /** Key */
+            key: string;
+            /** Latest */
+            latest: number | null;
+            /** Moving Average */
+            moving_average: number | null;
+            /** Name */
+            name: string;
+            /** Series */
+            series: components["schemas"]["SeriesPoint"][];
         };
         /**
          * CompanyIn
@@ -791,6 +841,37 @@ export interface components {
             error: components["schemas"]["ErrorInfo"];
         };
         /**
+         * Feedback
+         * @description A session's scorecard: pending, insufficient or graded (see `status`).
+         */
+        Feedback: components["schemas"]["PendingFeedback"] | components["schemas"]["InsufficientFeedback"] | components["schemas"]["GradedFeedback"];
+        /**
+         * FeedbackItem
+         * @description A strength, an improvement or a recommendation (`try`: a better phrasing to use).
+         */
+        FeedbackItem: {
+            /** Category */
+            category: string;
+            /** Quote */
+            quote: string;
+            /** Text */
+            text: string;
+            /** Try */
+            try: string | null;
+            /** Turn */
+            turn: number;
+        };
+        /**
+         * FillerCount
+         * @description A filler word and how often the salesperson said it.
+         */
+        FillerCount: {
+            /** Count */
+            count: number;
+            /** Word */
+            word: string;
+        };
+        /**
          * GenerateIn
          * @description A request for a new set of personas.
          */
@@ -900,6 +981,89 @@ export interface components {
             personas: components["schemas"]["PersonaOut"][];
         };
         /**
+         * GradedFeedback
+         * @description A graded session: scores per category with evidence, and what to do next time.
+         */
+        GradedFeedback: {
+            /** Categories */
+            categories: components["schemas"]["CategoryScore"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            grader: components["schemas"]["GraderInfo"];
+            /** Improvements */
+            improvements: components["schemas"]["FeedbackItem"][];
+            metrics: components["schemas"]["Metrics"];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /** Model Overall */
+            model_overall: number | null;
+            /** Overall */
+            overall: number | null;
+            /** Overall Band */
+            overall_band: string | null;
+            override: components["schemas"]["Override"] | null;
+            /** Persona */
+            persona: string | null;
+            /** Recommendations */
+            recommendations: components["schemas"]["FeedbackItem"][];
+            /**
+             * Regrade Failed
+             * @description the last regrade failed: the scores are the previous
+             */
+            regrade_failed: boolean;
+            /**
+             * Regrading
+             * @description a manager's regrade is running: poll until false
+             */
+            regrading: boolean;
+            /** Removed Quotes */
+            removed_quotes: number;
+            /** Rubric Version */
+            rubric_version: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "graded";
+            /** Strengths */
+            strengths: components["schemas"]["FeedbackItem"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * GraderInfo
+         * @description Who graded: the stored name, whether a language model was involved, and a label.
+         */
+        GraderInfo: {
+            /** Label */
+            label: string;
+            /** Name */
+            name: string;
+            /** Offline */
+            offline: boolean;
+        };
+        /**
          * HiddenFactIn
          * @description A hidden fact as a manager edits it.
          */
@@ -922,6 +1086,71 @@ export interface components {
             ignored: true;
             /** Received */
             received: string;
+        };
+        /**
+         * InsufficientFeedback
+         * @description Too little conversation to grade: the metrics and why, no scores.
+         */
+        InsufficientFeedback: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: components["schemas"]["CategoryScore"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Ended At */
+            ended_at: string | null;
+            grader: components["schemas"]["GraderInfo"];
+            /** Message */
+            message: string | null;
+            metrics: components["schemas"]["Metrics"];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /** Overall */
+            overall: null;
+            /** Persona */
+            persona: string | null;
+            /**
+             * Regrade Failed
+             * @description the last regrade failed: the scores are the previous
+             */
+            regrade_failed: boolean;
+            /**
+             * Regrading
+             * @description a manager's regrade is running: poll until false
+             */
+            regrading: boolean;
+            /** Removed Quotes */
+            removed_quotes: number;
+            /** Rubric Version */
+            rubric_version: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "insufficient";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /**
          * InviteIn
@@ -961,6 +1190,76 @@ export interface components {
             text: string;
         };
         /**
+         * MetricBand
+         * @description A published reference range for a metric, with its source, in the reader's language.
+         */
+        MetricBand: {
+            /**
+             * Confidence
+             * @enum {string}
+             */
+            confidence: "primary" | "secondary" | "assumption";
+            /** High */
+            high: number | null;
+            /** Low */
+            low: number | null;
+            /** Note */
+            note: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: number | null;
+        };
+        /**
+         * MetricItem
+         * @description One conversation metric computed by code, beside its reference band.
+         *
+         *     The extra fields belong to some metrics only: `basis` (talk ratio), `words` (longest turns),
+         *     `count`/`top` (fillers), `by_customer`/`overlap_*` (interruptions).
+         */
+        MetricItem: {
+            band: components["schemas"]["MetricBand"] | null;
+            /** Basis */
+            basis: ("time" | "words") | null;
+            /** By Customer */
+            by_customer: number | null;
+            /** Count */
+            count: number | null;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Overlap Pct */
+            overlap_pct: number | null;
+            /** Overlap Seconds */
+            overlap_seconds: number | null;
+            /** Status */
+            status: ("below" | "within" | "above" | "n/a") | null;
+            /** Top */
+            top: components["schemas"]["FillerCount"][] | null;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number | null;
+            /** Words */
+            words: number | null;
+        };
+        /**
+         * Metrics
+         * @description The conversation's measures and the metric list shown on the scorecard.
+         */
+        Metrics: {
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Items */
+            items: components["schemas"]["MetricItem"][];
+            /** Mode */
+            mode: string | null;
+            questions: components["schemas"]["Questions"] | null;
+            turns: components["schemas"]["BySpeaker"] | null;
+            words: components["schemas"]["BySpeaker"] | null;
+        };
+        /**
          * ObjectionIn
          * @description An objection as a manager edits it.
          */
@@ -969,6 +1268,24 @@ export interface components {
             chunk_ids?: number[];
             /** Text */
             text: string;
+        };
+        /**
+         * Override
+         * @description A manager's override: the scores they set, the resulting overall, why, who and when.
+         */
+        Override: {
+            /** At */
+            at: string | null;
+            /** By */
+            by: string | null;
+            /** Note */
+            note: string | null;
+            /** Overall */
+            overall: number;
+            /** Scores */
+            scores: {
+                [key: string]: number;
+            };
         };
         /**
          * OverrideIn
@@ -986,6 +1303,50 @@ export interface components {
             scores?: {
                 [key: string]: number;
             } | null;
+        };
+        /**
+         * PendingFeedback
+         * @description Not graded (yet): in progress, retrying, or given up after the allowed attempts.
+         */
+        PendingFeedback: {
+            /** Ended At */
+            ended_at: string | null;
+            /** Grading Attempts */
+            grading_attempts: number;
+            /** Message */
+            message: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /** Persona */
+            persona: string | null;
+            /**
+             * Regrading
+             * @description a manager's regrade is running: poll until false
+             */
+            regrading: boolean;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Session Status
+             * @enum {string}
+             */
+            session_status: "created" | "active" | "ended" | "failed";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "failed" | "pending";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /**
          * PersonaCard
@@ -1176,10 +1537,74 @@ export interface components {
             role: string | null;
         };
         /**
-         * RegradeAccepted
-         * @description The 202 answer: the regrade is queued; poll `status_url` until `regrading` is false.
+         * Progress
+         * @description The caller's scores over time beside the team's average (aggregates only).
          */
-        RegradeAccepted: {
+        Progress: {
+            /** Categories */
+            categories: components["schemas"]["CategorySeries"][];
+            overall: components["schemas"]["Series"];
+            /** Sessions */
+            sessions: number;
+            team_average: components["schemas"]["TeamAverage"];
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Window */
+            window: number;
+        };
+        /**
+         * QuestionExample
+         * @description A question the salesperson asked, and whether it was open or closed.
+         */
+        QuestionExample: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "open" | "closed";
+            /** Text */
+            text: string;
+            /** Turn */
+            turn: number;
+        };
+        /**
+         * Questions
+         * @description The salesperson's questions: counts and the first examples.
+         */
+        Questions: {
+            /** Closed */
+            closed: number;
+            /**
+             * Examples
+             * @default []
+             */
+            examples: components["schemas"]["QuestionExample"][];
+            /** Open */
+            open: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * Quote
+         * @description A salesperson quote and the index of the transcript turn it comes from.
+         */
+        Quote: {
+            /** Quote */
+            quote: string;
+            /** Turn */
+            turn: number;
+        };
+        /**
+         * RegradeJob
+         * @description The 202 answer to a regrade: poll `status_url` (the scorecard) until `regrading` is false.
+         *
+         *     `regrading` while the grader works in the background; a grader fast enough to finish before
+         *     the answer (offline) already says how it ended: graded, insufficient or failed.
+         */
+        RegradeJob: {
             /**
              * Session Id
              * Format: uuid
@@ -1187,10 +1612,9 @@ export interface components {
             session_id: string;
             /**
              * Status
-             * @default regrading
-             * @constant
+             * @enum {string}
              */
-            status?: "regrading";
+            status: "regrading" | "graded" | "insufficient" | "failed";
             /** Status Url */
             status_url: string;
         };
@@ -1220,6 +1644,18 @@ export interface components {
             role: "salesperson" | "manager" | "admin";
         };
         /**
+         * RubricCategory
+         * @description A category of the current rubric, named in the reader's language.
+         */
+        RubricCategory: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: number;
+        };
+        /**
          * SearchHit
          * @description One chunk the knowledge base answers with.
          */
@@ -1245,6 +1681,40 @@ export interface components {
             score: number;
             /** Similarity */
             similarity: number | null;
+        };
+        /**
+         * Series
+         * @description Scores over time with the latest, the change since the previous and the moving average.
+         */
+        Series: {
+            /** Change Since Last */
+            change_since_last: number | null;
+            /** Latest */
+            latest: number | null;
+            /** Moving Average */
+            moving_average: number | null;
+            /** Series */
+            series: components["schemas"]["SeriesPoint"][];
+        };
+        /**
+         * SeriesPoint
+         * @description One graded session in a series: its score and the moving average up to it.
+         */
+        SeriesPoint: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Moving Average */
+            moving_average: number;
+            /** Score */
+            score: number;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
         };
         /**
          * SessionDetail
@@ -1505,6 +1975,75 @@ export interface components {
             received: "status-update";
             /** Session Status */
             session_status: string | null;
+        };
+        /**
+         * Team
+         * @description Per salesperson averages beside the team average (managers and admins).
+         */
+        Team: {
+            /** Categories */
+            categories: components["schemas"]["RubricCategory"][];
+            /** Members */
+            members: components["schemas"]["TeamMember"][];
+            /** Rubric Version */
+            rubric_version: string;
+            team_average: components["schemas"]["TeamAverage"];
+        };
+        /**
+         * TeamAverage
+         * @description The team's averages (per session, then per person, then over people).
+         */
+        TeamAverage: {
+            /** Categories */
+            categories: {
+                [key: string]: number | null;
+            };
+            /** Metrics */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /** Overall */
+            overall: number | null;
+            /** People */
+            people: number;
+        };
+        /**
+         * TeamMember
+         * @description A person's averages per category and metric, and the difference to the team's.
+         */
+        TeamMember: {
+            /** Categories */
+            categories: {
+                [key: string]: number | null;
+            };
+            /** Email */
+            email: string | null;
+            /** Full Name */
+            full_name: string | null;
+            /** Last Activity */
+            last_activity: string | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: number | null;
+            };
+            /** Overall */
+            overall: number | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+            /** Sessions */
+            sessions: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Vs Team */
+            vs_team: {
+                [key: string]: number | null;
+            };
         };
         /**
          * ToolCallResult
@@ -2007,9 +2546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Progress"];
                 };
             };
             /** @description the request was refused */
@@ -2049,9 +2586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Feedback"];
                 };
             };
             /** @description the request was refused */
@@ -2095,9 +2630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Feedback"];
                 };
             };
             /** @description the request was refused */
@@ -2120,7 +2653,7 @@ export interface operations {
             };
         };
     };
-    regrade_api_v1_feedback_sessions__session_id__regrade_post: {
+    regrade_session_api_v1_feedback_sessions__session_id__regrade_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -2132,23 +2665,12 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description regrade queued (model grader): poll status_url */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegradeAccepted"];
+                    "application/json": components["schemas"]["RegradeJob"];
                 };
             };
             /** @description the request was refused */
@@ -2188,9 +2710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Team"];
                 };
             };
             /** @description the request was refused */

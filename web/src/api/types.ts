@@ -170,64 +170,18 @@ export interface Feedback {
   improvements?: FeedbackItem[];
   recommendations?: FeedbackItem[];
   override?: { overall: number; scores: Record<string, number>; note: string | null; by: string | null; at: string | null } | null;
-  /** A manager's regrade is queued (model grader): poll until false. */
+  /** A manager's regrade is running: poll until false. */
   regrading?: boolean;
   /** The last regrade failed; the scores shown are the previous ones. */
   regrade_failed?: boolean;
 }
 
-/** `POST /api/v1/feedback/sessions/{id}/regrade` with the model grader: 202, poll `status_url`. */
-export type RegradeAccepted = components["schemas"]["RegradeAccepted"];
+/** `POST /api/v1/feedback/sessions/{id}/regrade`: 202 with the job, whatever the grader. */
+export type RegradeJob = components["schemas"]["RegradeJob"];
 
-export interface SeriesPoint {
-  session_id: string;
-  at: string;
-  score: number;
-  moving_average: number;
-}
-
-export interface Series {
-  series: SeriesPoint[];
-  latest: number | null;
-  change_since_last: number | null;
-  moving_average: number | null;
-}
-
-/** The team's averages (per session, then per person, then over people). */
-export interface TeamAverage {
-  overall: number | null;
-  categories: Record<string, number | null>;
-  metrics: Record<string, number | null>;
-  people: number;
-}
-
-/** What `GET /api/v1/feedback/me/progress` answers. */
-export interface Progress {
-  user_id: string;
-  sessions: number;
-  window: number;
-  overall: Series;
-  categories: (Series & { key: string; name: string })[];
-  team_average: TeamAverage;
-}
-
-export interface TeamMember {
-  user_id: string;
-  full_name: string | null;
-  email: string | null;
-  role: Role;
-  sessions: number;
-  last_activity: string | null;
-  overall: number | null;
-  categories: Record<string, number | null>;
-  metrics: Record<string, number | null>;
-  vs_team: Record<string, number | null>;
-}
-
-/** What `GET /api/v1/feedback/team` answers. */
-export interface Team {
-  rubric_version: string;
-  categories: { key: string; name: string; weight: number }[];
-  team_average: TeamAverage;
-  members: TeamMember[];
-}
+export type SeriesPoint = components["schemas"]["SeriesPoint"];
+export type Series = components["schemas"]["Series"];
+export type TeamAverage = components["schemas"]["TeamAverage"];
+export type Progress = components["schemas"]["Progress"];
+export type TeamMember = components["schemas"]["TeamMember"];
+export type Team = components["schemas"]["Team"];

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Feedback, RegradeAccepted } from "@/api/types";
+import type { Feedback, RegradeJob } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { Card, button, buttonSecondary, input, label, useErrorMessage } from "./ui";
 
@@ -16,12 +16,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
     });
   });
 
-/** With the model grader the regrade answers 202: poll the scorecard until it is no longer regrading. */
-async function regraded(accepted: RegradeAccepted, signal: AbortSignal): Promise<Feedback> {
-  for (;;) {
-    await sleep(POLL_MS, signal);
+/** A regrade is a job (202): read the scorecard until it is no longer regrading. A job that
+ * already finished (a fast grader) is read at once; one still running is polled. */
+async function regraded(job: RegradeJob, signal: AbortSignal): Promise<Feedback> {
+  for (let first = true; ; first = false) {
+    if (!first || job.status === "regrading") await sleep(POLL_MS, signal);
     const card = await api.get<"/api/v1/feedback/sessions/{session_id}", Feedback>("/api/v1/feedback/sessions/{session_id}", {
-      path: { session_id: accepted.session_id },
+      path: { session_id: job.session_id },
       signal,
     });
     if (!card.regrading) return card;
@@ -64,19 +65,13 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
     setBusy(true);
     setMessage(null);
     try {
-      // 200: the new scorecard (offline grader); 202: queued (model grader), poll until done.
-      const answer = await api.post<"/api/v1/feedback/sessions/{session_id}/regrade", Feedback | RegradeAccepted>(
-        "/api/v1/feedback/sessions/{session_id}/regrade",
-        { path: { session_id: feedback.session_id } },
-      );
-      let next: Feedback;
-      if ("status_url" in answer) {
-        setRegrading(true);
-        polling.current = new AbortController();
-        next = await regraded(answer, polling.current.signal);
-      } else {
-        next = answer;
-      }
+      // 202 with the job, whatever the grader: read the scorecard until it is done.
+      const job = await api.post("/api/v1/feedback/sessions/{session_id}/regrade", {
+        path: { session_id: feedback.session_id },
+      });
+      setRegrading(job.status === "regrading");
+      polling.current = new AbortController();
+      const next = await regraded(job, polling.current.signal);
       onSaved(next);
       setMessage(next.regrade_failed ? { ok: false, text: t("override.regradeFailed") } : { ok: true, text: t("override.regraded") });
     } catch (error) {
