@@ -78,12 +78,19 @@ def request_id_of(request: Request) -> str:
     return candidate
 
 
-def _error(request: Request, status: int, code: str, message: str, details: Any = None) -> Response:
+def _error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     rid = request_id_of(request)
     return JSONResponse(
         error_body(code, message, rid, details),
         status_code=status,
-        headers={"x-request-id": rid},
+        headers={**(headers or {}), "x-request-id": rid},
     )
 
 
@@ -96,7 +103,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return _error(request, exc.status_code, code, message, getattr(exc, "details", None))
+    details = getattr(exc, "details", None)
+    return _error(request, exc.status_code, code, message, details, exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
