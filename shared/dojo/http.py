@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dojo import db
 from dojo.errors import AppError, error_body
-from dojo.guards import RequestGuard
+from dojo.guards import Refused, RequestGuard
 from dojo.observability import REQUEST_KEYS, logger
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -103,8 +103,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    details = getattr(exc, "details", None)
-    return _error(request, exc.status_code, code, message, details, exc.headers)
+    if isinstance(exc, Refused):  # the guard's own answers (413 says Connection: close)
+        return _error(request, exc.status_code, code, message, exc.details, exc.headers)
+    return _error(request, exc.status_code, code, message)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
