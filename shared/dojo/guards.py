@@ -50,17 +50,25 @@ NUL_MESSAGE = "NUL characters (U+0000) are not allowed"
 class Refused(HTTPException):
     """A request a guard refuses: answered by the app's HTTPException handler, with details."""
 
-    def __init__(self, status_code: int, detail: str, details: Any = None) -> None:
-        super().__init__(status_code=status_code, detail=detail)
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(status_code=status_code, detail=detail, headers=headers)
         self.details = details
 
 
 def too_large(limit: int) -> Refused:
-    """413 for a body over `limit` bytes."""
+    """413 for a body over `limit` bytes; the rest of it is still on the wire, so the server
+    closes the connection after answering, and says so."""
     return Refused(
         413,
         f"the request body is larger than the {limit} bytes this route accepts",
         {"max_bytes": limit, "reason": "body_too_large"},
+        headers={"connection": "close"},
     )
 
 

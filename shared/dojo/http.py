@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dojo import db
 from dojo.auth import authenticated
 from dojo.errors import AppError, Unauthorized, error_body
-from dojo.guards import RequestGuard
+from dojo.guards import Refused, RequestGuard
 from dojo.hooks import hook_request, require_hook_secret
 from dojo.observability import REQUEST_KEYS, logger
 
@@ -84,12 +84,19 @@ def request_id_of(request: Request) -> str:
     return candidate
 
 
-def _error(request: Request, status: int, code: str, message: str, details: Any = None) -> Response:
+def _error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     rid = request_id_of(request)
     return JSONResponse(
         error_body(code, message, rid, details),
         status_code=status,
-        headers={"x-request-id": rid},
+        headers={**(headers or {}), "x-request-id": rid},
     )
 
 
@@ -109,7 +116,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return _error(request, exc.status_code, code, message, getattr(exc, "details", None))
+    if isinstance(exc, Refused):  # the guard's own answers (413 says Connection: close)
+        return _error(request, exc.status_code, code, message, exc.details, exc.headers)
+    return _error(request, exc.status_code, code, message)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

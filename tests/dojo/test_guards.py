@@ -178,7 +178,8 @@ def _call(
     asyncio.run(app(scope, wire.receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return {"status": start["status"], "json": json.loads(body)}
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    return {"status": start["status"], "json": json.loads(body), "headers": headers}
 
 
 def test_a_declared_length_over_the_limit_is_413_before_reading_a_byte() -> None:
@@ -191,6 +192,7 @@ def test_a_declared_length_over_the_limit_is_413_before_reading_a_byte() -> None
         "reason": "body_too_large",
     }
     assert wire.taken == 0
+    assert answer["headers"]["connection"] == "close"  # the unread rest is still on the wire
 
 
 def test_a_chunked_body_is_cut_off_just_past_the_limit() -> None:
@@ -215,7 +217,7 @@ def test_a_route_with_its_own_limit() -> None:
     answer = _call(
         _app(upload_limit=100), "PUT", "/big/x", [(b"content-type", b"application/pdf")], small
     )
-    assert answer == {"status": 200, "json": {"bytes": 100}}
+    assert (answer["status"], answer["json"]) == (200, {"bytes": 100})
     over = _Wire(10_000, chunk=30)
     answer = _call(
         _app(upload_limit=100), "PUT", "/big/x", [(b"content-type", b"application/pdf")], over
