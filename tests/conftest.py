@@ -30,9 +30,22 @@ offline.install()  # tests run in the local world: offline providers and stand-i
 
 TABLES = (
     "public.usage, public.feedback, public.training_sessions, public.personas,"
-    " public.knowledge_base, public.documents, public.profiles, public.companies,"
+    " public.knowledge_base, public.documents, public.invitations, public.profiles,"
+    " public.companies, private.deleted_documents,"
     " storage.objects, auth.users, net.http_request_queue, net._http_response"
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each run its own temporary root unless one was given.
+
+    pytest's default root is shared by every run of the same user and prunes older runs' folders,
+    which pulls the embedded database's data directory from under a concurrent run.
+    """
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="dojo-pytest-")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The `/api/v1/auth` routes: who am I, create a company, members."""
+"""The `/api/v1/auth` routes: who am I, create a company, members and invitations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from fastapi import APIRouter, Depends, Response
 
 from dojo.auth import Admin, Manager, Principal, authenticated
 from dojo.db import TenantDB, service_transaction, tenant_transaction
-from onboarding import members
+from onboarding import invitations, members
+from onboarding.models import (
+    AcceptedOut,
+    AcceptIn,
+    CompanyIn,
+    InvitationOut,
+    InviteIn,
+    RoleChangeIn,
+)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 Authenticated = Annotated[Principal, Depends(authenticated)]
@@ -25,7 +33,7 @@ def get_me(principal: Authenticated) -> dict[str, Any]:
 
 
 @router.post("/company", status_code=201)
-def create_company(principal: Authenticated, body: members.CompanyIn) -> dict[str, Any]:
+def create_company(principal: Authenticated, body: CompanyIn) -> dict[str, Any]:
     """Create a company for a signed-up user without one; they become its admin."""
     with service_transaction() as conn:
         return members.create_company(conn, principal, body)
@@ -38,14 +46,37 @@ def list_members(_: Manager, conn: TenantDB) -> list[dict[str, Any]]:
 
 
 @router.post("/members/invite", status_code=201)
-def invite(principal: Manager, conn: TenantDB, body: members.InviteIn) -> dict[str, Any]:
-    """Invite someone by email with a role."""
-    return members.invite(conn, principal, body)
+def invite(principal: Manager, body: InviteIn) -> InvitationOut:
+    """Invite someone by email with a role: a pending invitation they accept (or not).
+
+    The answer has the same status and shape whether the email is unknown, known or in another
+    company; only members of the caller's own company are refused (409), as the list shows them.
+    """
+    return invitations.invite(principal, body)
+
+
+@router.get("/invitations")
+def list_invitations(principal: Manager) -> list[InvitationOut]:
+    """The company's pending invitations (managers and admins)."""
+    return invitations.pending(principal)
+
+
+@router.delete("/invitations/{invitation_id}", status_code=204)
+def revoke_invitation(principal: Manager, invitation_id: uuid.UUID) -> Response:
+    """Revoke a pending invitation: its link stops working."""
+    invitations.revoke(principal, invitation_id)
+    return Response(status_code=204)
+
+
+@router.post("/invitations/accept")
+def accept_invitation(principal: Authenticated, body: AcceptIn) -> AcceptedOut:
+    """The signed-in invitee (confirmed email = the invited one) joins the company."""
+    return invitations.accept(principal, body.token)
 
 
 @router.patch("/members/{member_id}")
 def change_role(
-    _: Admin, conn: TenantDB, member_id: uuid.UUID, body: members.RoleChangeIn
+    _: Admin, conn: TenantDB, member_id: uuid.UUID, body: RoleChangeIn
 ) -> dict[str, Any]:
     """Change a member's role (admin only; the last admin stays)."""
     return members.change_role(conn, member_id, body)

@@ -157,9 +157,10 @@ def _new_document(
     document_id = uuid.uuid4()
     path = storage.object_path(principal.company_id, document_id, filename)
     conn.execute(
-        "insert into public.documents (id, company_id, storage_path, filename, bytes, sha256,"
-        " uploaded_by, status) values (%s, %s, %s, %s, %s, %s, %s, 'pending')",
-        (document_id, principal.company_id, path, filename, size, sha256, principal.user_id),
+        "insert into public.documents (id, company_id, storage_path, filename, bytes,"
+        " declared_bytes, sha256, uploaded_by, status)"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s, 'pending')",
+        (document_id, principal.company_id, path, filename, size, size, sha256, principal.user_id),
     )
     return document_id, path
 
@@ -217,7 +218,7 @@ def upload_url(principal: Manager, body: UploadUrlIn) -> UploadUrlOut:
     with tenant_transaction(principal.claims) as conn:
         document_id, path = _new_document(conn, principal, filename, body.bytes, None)
     try:
-        signed = storage.get_storage().signed_upload(path)
+        signed = storage.get_storage().signed_upload(path, body.bytes)
     except ServiceUnavailable as exc:
         raise _storage_down(exc, principal.company_id) from exc
     return UploadUrlOut(
@@ -233,26 +234,33 @@ def upload_url(principal: Manager, body: UploadUrlIn) -> UploadUrlOut:
 
 @router.put("/uploads/{token}", include_in_schema=False)
 async def local_signed_upload(token: str, request: Request) -> dict[str, Any]:
-    """Local stand-in for Storage's signed upload URL: accepts the PUT, writes the object.
+    """Local stand-in for Storage's signed upload URL: one PUT, at most the announced size.
 
-    Async only to stream the raw body with a size cap; the write itself is the same sync code
-    as every upload, run in the thread pool.
+    A used link (409) or one whose document was deleted (410) is refused before any of the body
+    is read; a body over the announced size is refused (413) as soon as it is known, from
+    `content-length` or while streaming, never buffered whole. Async only to stream the body; the
+    checks and the write are the same sync code as every upload, run in the thread pool.
     """
     bucket = storage.get_storage()
     if not isinstance(bucket, storage.LocalStorage):
         raise NotFound("no such route")
-    path = bucket.verify_upload_token(token)
-    max_bytes = get_settings().max_upload_bytes
+    grant = bucket.verify_upload_token(token)
+    await run_in_threadpool(bucket.check_upload, grant.path)
+    too_large = PayloadTooLarge(
+        f"the file is larger than announced for this upload link ({grant.max_bytes} bytes)",
+        details={"max_bytes": grant.max_bytes, "reason": "larger_than_announced"},
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > grant.max_bytes:
+        raise too_large
     data = bytearray()
     async for piece in request.stream():
         data.extend(piece)
-        if len(data) > max_bytes:
-            # the path starts with the company's id (storage.object_path)
-            company = uuid.UUID(path.split("/", 1)[0])
-            raise _too_large(max_bytes, await run_in_threadpool(_locale, company))
+        if len(data) > grant.max_bytes:
+            raise too_large
     content_type = request.headers.get("content-type", "application/octet-stream")
-    await run_in_threadpool(bucket.put, path, bytes(data), content_type)
-    return {"path": path, "bytes": len(data)}
+    await run_in_threadpool(bucket.put, grant.path, bytes(data), content_type)
+    return {"path": grant.path, "bytes": len(data)}
 
 
 @router.get("/documents")

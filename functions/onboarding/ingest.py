@@ -56,6 +56,7 @@ class _Claim:
     company_id: uuid.UUID
     storage_path: str
     filename: str
+    declared_bytes: int | None
     attempts: int
     locale: Locale
 
@@ -74,7 +75,13 @@ def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
             return None
         locale = company_locale(conn, company_id)
     return _Claim(
-        row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"], locale
+        row["id"],
+        row["company_id"],
+        row["storage_path"],
+        row["filename"],
+        row["declared_bytes"],
+        row["attempts"],
+        locale,
     )
 
 
@@ -218,6 +225,9 @@ def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
             raise ExtractionError(
                 "file_too_large", max_mb=settings.max_upload_bytes // (1024 * 1024)
             )
+        if claim.declared_bytes is not None and len(data) > claim.declared_bytes:
+            # Storage cannot bind a size to a signed upload link: the pipeline holds the line
+            raise ExtractionError("larger_than_announced", declared=claim.declared_bytes)
         sha = hashlib.sha256(data).hexdigest()
         _update(claim, sha256=sha, bytes=len(data), progress=0.05)
         extracted = extract(

@@ -1,38 +1,14 @@
-"""Companies and their members: creating a company, listing, inviting, changing roles."""
+"""Companies and their members: creating a company, listing, changing roles, removing."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, EmailStr, Field
-
-from dojo.auth import Principal, RoleName
+from dojo.auth import Principal
 from dojo.db import Connection
-from dojo.errors import Conflict, Forbidden, NotFound
-from onboarding.identity import invite_user
-
-
-class CompanyIn(BaseModel):
-    """A new company."""
-
-    name: str = Field(min_length=1, max_length=200)
-    locale: Literal["pt-BR", "en-US"] = "pt-BR"
-    full_name: str | None = Field(default=None, max_length=200)
-
-
-class InviteIn(BaseModel):
-    """An invitation to join the caller's company."""
-
-    email: EmailStr
-    role: RoleName = "salesperson"
-    full_name: str | None = Field(default=None, max_length=200)
-
-
-class RoleChangeIn(BaseModel):
-    """A new role for a member."""
-
-    role: RoleName
+from dojo.errors import Conflict, NotFound
+from onboarding.models import CompanyIn, RoleChangeIn
 
 
 def me(conn: Connection | None, principal: Principal) -> dict[str, Any]:
@@ -66,7 +42,7 @@ def create_company(conn: Connection, principal: Principal, body: CompanyIn) -> d
         raise Conflict("you already belong to a company")
     company = conn.execute(
         "insert into public.companies (name, locale) values (%s, %s) returning id, name, locale",
-        (body.name.strip(), body.locale),
+        (body.name, body.locale),
     ).fetchone()
     assert company is not None
     # the name given at sign-up travels in the token's user_metadata
@@ -91,31 +67,6 @@ def list_members(conn: Connection) -> list[dict[str, Any]]:
         "select id, email, full_name, role, created_at from public.profiles"
         " order by role desc, coalesce(full_name, email)"
     ).fetchall()
-
-
-def invite(conn: Connection, principal: Principal, body: InviteIn) -> dict[str, Any]:
-    """Invite someone by email into the caller's company with a role."""
-    if body.role == "admin" and principal.role != "admin":
-        raise Forbidden("only an admin can invite another admin")
-    email = str(body.email).strip().lower()
-    # the caller is already verified as manager of this company: the writes run as service role
-    conn.execute("select set_config('role', 'service_role', true)")
-    user_id = invite_user(conn, email, body.full_name)
-    current = conn.execute(
-        "select company_id from public.profiles where id = %s", (user_id,)
-    ).fetchone()
-    if current is not None:
-        if current["company_id"] != principal.company_id:
-            raise Conflict("this person cannot be invited")
-        raise Conflict("this person is already a member")
-    return (
-        conn.execute(
-            "insert into public.profiles (id, company_id, role, full_name, email)"
-            " values (%s, %s, %s, %s, %s) returning id, email, full_name, role, created_at",
-            (user_id, principal.company_id, body.role, body.full_name, email),
-        ).fetchone()
-        or {}
-    )
 
 
 def _lock_member(conn: Connection, member_id: uuid.UUID) -> dict[str, Any]:

@@ -75,6 +75,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "O arquivo não foi encontrado no armazenamento: envie-o de novo.",
         "the file is missing from storage; upload it again",
     ),
+    "larger_than_announced": (
+        "O arquivo enviado é maior do que o anunciado no início do envio ({declared} bytes):"
+        " envie-o de novo.",
+        "the uploaded file is larger than announced when the upload started ({declared} bytes);"
+        " upload it again",
+    ),
     "store_failed": (
         "Não foi possível guardar o arquivo: envie-o de novo.",
         "the file could not be stored; upload it again",

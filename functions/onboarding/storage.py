@@ -3,7 +3,12 @@
 Both end the same way: a row in `storage.objects` whose AFTER INSERT trigger creates/refreshes
 the `documents` row and queues the onboarding hook. Production goes through Storage's API
 (supabase-py's storage client, imported on first use), which writes that row itself; locally we
-write the file, then the row, exactly once per path.
+write the file and the row together, once per path.
+
+Signed upload links behave the same on both: they create the object once (never overwrite it),
+and the database refuses an object for a deleted document (the upload trigger). Locally the link
+also carries the size announced for it and refuses more; Storage cannot bind a size to a link, so
+there the pipeline refuses a stored file larger than announced (`ingest`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dojo.db import jsonb, service_transaction
-from dojo.errors import NotFound, ServiceUnavailable, Unauthorized
+from dojo.errors import AppError, Conflict, NotFound, ServiceUnavailable, Unauthorized
 from dojo.settings import get_settings
 
 if TYPE_CHECKING:
@@ -59,8 +64,8 @@ class Storage(Protocol):
     def remove(self, path: str) -> None:
         """Delete the object at `path` (missing is fine)."""
 
-    def signed_upload(self, path: str) -> SignedUpload:
-        """A URL the client PUTs the file to, valid for a while."""
+    def signed_upload(self, path: str, max_bytes: int) -> SignedUpload:
+        """A URL the client PUTs the file to once, valid for a while (`max_bytes` announced)."""
 
 
 def safe_key(filename: str) -> str:
@@ -79,6 +84,27 @@ def object_path(company_id: object, document_id: object, filename: str) -> str:
 # --- local --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class UploadGrant:
+    """What a valid local upload token allows: one object at `path`, at most `max_bytes`."""
+
+    path: str
+    max_bytes: int
+
+
+class UploadLinkUsed(Conflict):
+    """409: the link already created its object (links create once, as Storage's do)."""
+
+    code = "upload_link_used"
+
+
+class UploadLinkDead(AppError):
+    """410: the document the link was for no longer exists."""
+
+    status_code = 410
+    code = "upload_link_dead"
+
+
 class LocalStorage:
     """A folder under the data directory plus the `storage.objects` row, as Storage would write."""
 
@@ -95,20 +121,54 @@ class LocalStorage:
         return target
 
     def put(self, path: str, data: bytes, content_type: str) -> None:
-        """Write the file atomically, then insert its object row (the trigger fires once)."""
+        """Create the object once: its row (the trigger fires) and its file, or neither.
+
+        Raises UploadLinkUsed when an object is already at `path` and UploadLinkDead when the
+        database refuses it (the document was deleted); the existing file is never touched.
+        """
+        import psycopg
+
         target = self._file(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(target)
-        metadata = {"size": len(data), "mimetype": content_type, "contentLength": len(data)}
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            metadata = {"size": len(data), "mimetype": content_type, "contentLength": len(data)}
+            with service_transaction() as conn:
+                try:
+                    conn.execute(
+                        "insert into storage.objects (bucket_id, name, metadata)"
+                        " values (%s, %s, %s)",
+                        (self.bucket, path, jsonb(metadata)),
+                    )
+                except psycopg.errors.UniqueViolation as exc:
+                    raise UploadLinkUsed("this upload link was already used") from exc
+                except psycopg.errors.ObjectNotInPrerequisiteState as exc:
+                    raise UploadLinkDead("the document of this upload link was deleted") from exc
+                # the file is in place before the row commits: a committed row has its bytes
+                Path(tmp).replace(target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def check_upload(self, path: str) -> None:
+        """Would `put(path)` be accepted? Storage's own test: insert the row, then roll back.
+
+        Lets the signed-upload route refuse a used or dead link before reading any of the body.
+        """
+        import psycopg
+
         with service_transaction() as conn:
-            conn.execute(
-                "insert into storage.objects (bucket_id, name, metadata) values (%s, %s, %s)"
-                " on conflict (bucket_id, name) do nothing",
-                (self.bucket, path, jsonb(metadata)),
-            )
+            try:
+                with conn.transaction(force_rollback=True):
+                    conn.execute(
+                        "insert into storage.objects (bucket_id, name) values (%s, %s)",
+                        (self.bucket, path),
+                    )
+            except psycopg.errors.UniqueViolation as exc:
+                raise UploadLinkUsed("this upload link was already used") from exc
+            except psycopg.errors.ObjectNotInPrerequisiteState as exc:
+                raise UploadLinkDead("the document of this upload link was deleted") from exc
 
     def get(self, path: str) -> bytes:
         """The file's bytes."""
@@ -129,10 +189,11 @@ class LocalStorage:
     def _sign(self, payload: bytes) -> str:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest()
 
-    def signed_upload(self, path: str) -> SignedUpload:
-        """A token-bearing URL on the local gateway that accepts one PUT of the file."""
+    def signed_upload(self, path: str, max_bytes: int) -> SignedUpload:
+        """A token-bearing URL on the local gateway that accepts one PUT of at most `max_bytes`."""
         expires_in = get_settings().upload_url_seconds
-        payload = json.dumps({"path": path, "exp": int(time.time()) + expires_in}).encode()
+        claims = {"path": path, "max": max_bytes, "exp": int(time.time()) + expires_in}
+        payload = json.dumps(claims).encode()
         token = base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + self._sign(payload)
         return SignedUpload(
             url=f"{self.public_url}{LOCAL_UPLOAD_PATH}/{token}",
@@ -142,8 +203,8 @@ class LocalStorage:
             expires_in=expires_in,
         )
 
-    def verify_upload_token(self, token: str) -> str:
-        """The path a local upload token grants; raises Unauthorized when forged or expired."""
+    def verify_upload_token(self, token: str) -> UploadGrant:
+        """What a local upload token grants; raises Unauthorized when forged or expired."""
         encoded, _, signature = token.partition(".")
         try:
             payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
@@ -154,7 +215,7 @@ class LocalStorage:
             raise Unauthorized("invalid upload token")
         if int(claims.get("exp", 0)) < time.time():
             raise Unauthorized("the upload link expired; ask for a new one")
-        return str(claims["path"])
+        return UploadGrant(path=str(claims["path"]), max_bytes=int(claims["max"]))
 
 
 # --- Supabase -----------------------------------------------------------------------------------
@@ -213,8 +274,12 @@ class SupabaseStorage:
         except ObjectMissing:
             return
 
-    def signed_upload(self, path: str) -> SignedUpload:
-        """A Storage signed upload URL (the browser PUTs the file to it)."""
+    def signed_upload(self, path: str, max_bytes: int) -> SignedUpload:  # noqa: ARG002
+        """A Storage signed upload URL (the browser PUTs the file to it).
+
+        Never with `upsert`: the link then creates the object once and cannot overwrite it.
+        Storage cannot bind `max_bytes` to a link; the pipeline refuses a larger file.
+        """
         bucket = self.client.from_(self.bucket)
         signed = self._call("sign an upload", bucket.create_signed_upload_url, path)
         return SignedUpload(

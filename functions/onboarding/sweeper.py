@@ -30,6 +30,10 @@ def sweep(
             "select private.expire_abandoned_uploads(%s, %s) as n",
             (settings.upload_url_seconds + 300, jsonb(every_locale("upload_abandoned"))),
         ).fetchone()
+        # a deleted document's upload link can be used until it expires; no longer than that
+        conn.execute(
+            "select private.forget_deleted_documents(%s)", (settings.upload_url_seconds + 300,)
+        )
         rows = conn.execute(
             "select * from private.documents_to_sweep(%s, %s, %s, %s)",
             (

@@ -30,6 +30,7 @@ create table public.documents (
   filename text not null check (char_length(filename) between 1 and 255),
   mime text,
   bytes bigint check (bytes >= 0),
+  declared_bytes bigint check (declared_bytes >= 0), -- announced at upload: the most it may be
   sha256 text,
   status text not null default 'pending'
     check (status in ('pending', 'processing', 'ready', 'failed')),

@@ -50,6 +50,11 @@ begin
     raise warning 'dojo: ignoring object for an unknown company: %', new.name;
     return null;
   end if;
+  -- a deleted document's upload link is dead: refuse the object (the upload fails, nothing lands)
+  if exists (select 1 from private.deleted_documents t where t.id = document) then
+    raise exception 'dojo: document % was deleted; its upload link no longer works', document
+      using errcode = 'object_not_in_prerequisite_state';
+  end if;
 
   insert into public.documents as d
     (id, company_id, storage_object_id, storage_path, filename, mime, bytes, status, progress)

@@ -15,7 +15,8 @@ create or replace function private.claim_document(
   p_document uuid, p_company uuid, p_stale_seconds integer
 )
 returns table (
-  id uuid, company_id uuid, storage_path text, filename text, bytes bigint, attempts integer
+  id uuid, company_id uuid, storage_path text, filename text, bytes bigint,
+  declared_bytes bigint, attempts integer
 )
 language sql volatile security definer set search_path = '' as $$
   update public.documents d
@@ -27,10 +28,47 @@ language sql volatile security definer set search_path = '' as $$
           or (d.status = 'failed' and d.retryable)
           or (d.status = 'processing'
               and d.processing_started_at < now() - make_interval(secs => p_stale_seconds)))
-  returning d.id, d.company_id, d.storage_path, d.filename, d.bytes, d.attempts
+  returning d.id, d.company_id, d.storage_path, d.filename, d.bytes, d.declared_bytes, d.attempts
 $$;
 revoke all on function private.claim_document(uuid, uuid, integer) from public, authenticated, anon;
 grant execute on function private.claim_document(uuid, uuid, integer) to service_role;
+
+-- A deleted document stays deleted. A signed upload link naming it may outlive it (Storage's
+-- links are valid for hours and cannot be revoked), so its id is remembered for as long as such
+-- a link could be used, and the upload trigger refuses any object for it
+-- (private.handle_document_object): the bytes never land, the document never comes back.
+create table private.deleted_documents (
+  id uuid primary key,
+  company_id uuid not null,
+  deleted_at timestamptz not null default now()
+);
+create index deleted_documents_deleted_at_idx on private.deleted_documents (deleted_at);
+
+create or replace function private.remember_deleted_document() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  insert into private.deleted_documents (id, company_id) values (old.id, old.company_id)
+  on conflict (id) do nothing;
+  return null;
+end
+$$;
+
+create trigger documents_remember_deleted after delete on public.documents
+  for each row execute function private.remember_deleted_document();
+
+-- Forget deletions older than any upload link (the sweeper calls it).
+create or replace function private.forget_deleted_documents(p_seconds integer)
+returns integer
+language sql volatile security definer set search_path = '' as $$
+  with gone as (
+    delete from private.deleted_documents t
+     where t.deleted_at < now() - make_interval(secs => p_seconds)
+    returning 1
+  )
+  select count(*)::integer from gone
+$$;
+revoke all on function private.forget_deleted_documents(integer) from public, authenticated, anon;
+grant execute on function private.forget_deleted_documents(integer) to service_role;
 
 -- Ask for (re)processing of a document through the same hook the upload trigger uses.
 create or replace function private.request_document_processing(p_document uuid)

@@ -64,10 +64,12 @@ def test_signed_upload_url(bucket, mock_http) -> None:
             200, json={"url": f"/object/upload/sign/documents/{PATH}?token=tok123"}
         )
     )
-    signed = bucket.signed_upload(PATH)
+    signed = bucket.signed_upload(PATH, 1000)
     assert signed.token == "tok123"
     assert signed.url.startswith(f"{OBJECT}/upload/sign/documents/")
     assert signed.method == "PUT"
+    # never upsert: the link can create the object once and cannot overwrite it
+    assert "x-upsert" not in mock_http.calls.last.request.headers
 
 
 def test_outage_is_service_unavailable(bucket, mock_http) -> None:
@@ -86,8 +88,8 @@ def test_outage_is_service_unavailable(bucket, mock_http) -> None:
 def test_local_upload_tokens_expire_and_cannot_be_forged(tmp_path, settings_env) -> None:
     settings_env(upload_url_seconds=60)
     local = storage.LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "secret")
-    signed = local.signed_upload(PATH)
-    assert local.verify_upload_token(signed.token) == PATH
+    signed = local.signed_upload(PATH, 10)
+    assert local.verify_upload_token(signed.token) == storage.UploadGrant(PATH, 10)
     other = storage.LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "other")
     with pytest.raises(Unauthorized):
         other.verify_upload_token(signed.token)

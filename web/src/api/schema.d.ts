@@ -24,6 +24,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invitations
+         * @description The company's pending invitations (managers and admins).
+         */
+        get: operations["list_invitations_api_v1_auth_invitations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description The signed-in invitee (confirmed email = the invited one) joins the company.
+         */
+        post: operations["accept_invitation_api_v1_auth_invitations_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Invitation
+         * @description Revoke a pending invitation: its link stops working.
+         */
+        delete: operations["revoke_invitation_api_v1_auth_invitations__invitation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -75,7 +135,10 @@ export interface paths {
         put?: never;
         /**
          * Invite
-         * @description Invite someone by email with a role.
+         * @description Invite someone by email with a role: a pending invitation they accept (or not).
+         *
+         *     The answer has the same status and shape whether the email is unknown, known or in another
+         *     company; only members of the caller's own company are refused (409), as the list shows them.
          */
         post: operations["invite_api_v1_auth_members_invite_post"];
         delete?: never;
@@ -632,6 +695,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptIn
+         * @description The token of the invitation link.
+         */
+        AcceptIn: {
+            /** Token */
+            token: string;
+        };
+        /**
+         * AcceptedOut
+         * @description The company the invitee joined.
+         */
+        AcceptedOut: {
+            company: components["schemas"]["CompanyOut"];
+            /** Message */
+            message: string;
+            /** Refresh Required */
+            refresh_required: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+        };
         /** Body_upload_documents_api_v1_onboarding_upload_documents_post */
         Body_upload_documents_api_v1_onboarding_upload_documents_post: {
             /** Files */
@@ -662,6 +749,24 @@ export interface components {
              * @enum {string}
              */
             locale?: "pt-BR" | "en-US";
+            /** Name */
+            name: string;
+        };
+        /**
+         * CompanyOut
+         * @description A company as its members see it.
+         */
+        CompanyOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Locale
+             * @enum {string}
+             */
+            locale: "pt-BR" | "en-US";
             /** Name */
             name: string;
         };
@@ -892,6 +997,48 @@ export interface components {
             fact: string;
             /** Reveal When */
             reveal_when: string;
+        };
+        /**
+         * InvitationOut
+         * @description A pending invitation. The answer to an invite has this shape whoever the email is.
+         */
+        InvitationOut: {
+            /**
+             * Accept Url
+             * @description local only: the link to pass on (in production Supabase emails it)
+             */
+            accept_url?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expired
+             * @default false
+             */
+            expired?: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Full Name */
+            full_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Invited By */
+            invited_by: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
         };
         /**
          * InviteIn
@@ -1613,6 +1760,88 @@ export interface operations {
             };
         };
     };
+    list_invitations_api_v1_auth_invitations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"][];
+                };
+            };
+        };
+    };
+    accept_invitation_api_v1_auth_invitations_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_invitation_api_v1_auth_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_me_api_v1_auth_me_get: {
         parameters: {
             query?: never;
@@ -1676,9 +1905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InvitationOut"];
                 };
             };
             /** @description Validation Error */

@@ -2,14 +2,17 @@
 
 import { useState, type FormEvent } from "react";
 import { api } from "@/api/client";
+import type { components } from "@/api/schema";
 import type { Me, Member, Role } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, button, buttonDanger, input, label, useErrorMessage } from "@/components/ui";
 import { hasRole } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
-import { useResource } from "@/lib/useResource";
+import { useResource, type Resource } from "@/lib/useResource";
 
 const ROLES: Role[] = ["salesperson", "manager", "admin"];
+
+type Invitation = components["schemas"]["InvitationOut"];
 
 function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
   const { t } = useI18n();
@@ -19,14 +22,17 @@ function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
   const [role, setRole] = useState<Role>("salesperson");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [link, setLink] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setMessage(null);
+    setLink(null);
     try {
-      await api.post("/api/v1/auth/members/invite", { body: { email: email.trim(), full_name: fullName.trim() || null, role } });
-      setMessage({ ok: true, text: t("members.invited", { email: email.trim() }) });
+      const invitation = await api.post("/api/v1/auth/members/invite", { body: { email: email.trim(), full_name: fullName.trim() || null, role } });
+      setMessage({ ok: true, text: `${t("members.invited", { email: email.trim() })} ${t("members.pendingNote")}` });
+      setLink(invitation.accept_url ?? null);
       setEmail("");
       setFullName("");
       onInvited();
@@ -72,6 +78,14 @@ function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
         {message && (
           <p role={message.ok ? "status" : "alert"} className={`text-sm sm:col-span-4 ${message.ok ? "text-green-700" : "text-red-700"}`}>
             {message.text}
+          </p>
+        )}
+        {link && (
+          <p className="text-sm text-slate-700 sm:col-span-4">
+            {t("members.acceptLink")}{" "}
+            <a href={link} data-testid="accept-link" className="break-all font-mono text-xs text-indigo-700 underline">
+              {link}
+            </a>
           </p>
         )}
       </form>
@@ -147,6 +161,64 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
   );
 }
 
+function Invitations({ invitations, onChanged }: { invitations: Resource<Invitation[]>; onChanged: () => void }) {
+  const { t, date } = useI18n();
+  const errorMessage = useErrorMessage();
+  const [error, setError] = useState<string | null>(null);
+
+  async function revoke(invitation: Invitation) {
+    if (!window.confirm(t("members.confirmRevoke", { email: invitation.email }))) return;
+    setError(null);
+    try {
+      await api.delete("/api/v1/auth/invitations/{invitation_id}", { path: { invitation_id: invitation.id } });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <Card title={t("members.invitations")}>
+      {error && (
+        <p role="alert" className="mb-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      {invitations.loading ? (
+        <Loading />
+      ) : invitations.error ? (
+        <ErrorBox error={invitations.error} onRetry={() => void invitations.reload()} />
+      ) : invitations.data && invitations.data.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="invitations-table">
+            <tbody>
+              {invitations.data.map((invitation) => (
+                <tr key={invitation.id} className="border-t border-slate-100">
+                  <th scope="row" className="py-2 pr-3 text-left font-medium">
+                    {invitation.full_name ?? "—"}
+                    <span className="block text-xs font-normal text-slate-500">{invitation.email}</span>
+                  </th>
+                  <td className="py-2 pr-3">{t(`role.${invitation.role}`)}</td>
+                  <td className={`py-2 pr-3 text-xs ${invitation.expired ? "text-amber-700" : "text-slate-500"}`}>
+                    {invitation.expired ? t("members.expired") : t("members.expires", { date: date(invitation.expires_at) })}
+                  </td>
+                  <td className="py-2 text-right">
+                    <button type="button" className={buttonDanger} onClick={() => void revoke(invitation)}>
+                      {t("members.revoke")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <Empty>{t("members.noInvitations")}</Empty>
+      )}
+    </Card>
+  );
+}
+
 function Usage() {
   const { t } = useI18n();
   const usage = useResource(() => api.get("/api/v1/auth/usage", { query: { months: 6 } }), []);
@@ -194,11 +266,12 @@ function Usage() {
 function Members({ me }: { me: Me }) {
   const { t } = useI18n();
   const members = useResource(() => api.get<"/api/v1/auth/members", Member[]>("/api/v1/auth/members"), []);
+  const invitations = useResource<Invitation[]>(() => api.get("/api/v1/auth/invitations"), []);
   return (
     <>
       <PageTitle subtitle={t("members.subtitle")}>{t("members.title")}</PageTitle>
       <div className="space-y-6">
-        <Invite me={me} onInvited={() => void members.reload()} />
+        <Invite me={me} onInvited={() => void invitations.reload()} />
         <Card title={t("members.list")}>
           {members.loading ? (
             <Loading />
@@ -218,6 +291,7 @@ function Members({ me }: { me: Me }) {
             <Empty>{t("members.empty")}</Empty>
           )}
         </Card>
+        <Invitations invitations={invitations} onChanged={() => void invitations.reload()} />
         {hasRole(me.role, "admin") && <Usage />}
       </div>
     </>
