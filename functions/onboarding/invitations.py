@@ -20,9 +20,9 @@ from dojo.auth import Principal
 from dojo.db import service_transaction, tenant_transaction
 from dojo.errors import AppError, Conflict, Forbidden, NotFound
 from dojo.settings import get_settings
-from onboarding import store
-from onboarding.identity import AUTH_ADMIN
+from onboarding.auth_admin import AUTH_ADMIN
 from onboarding.models import AcceptedOut, CompanyOut, InvitationOut, InviteIn
+from onboarding.store import company as store
 
 INVITATION_DAYS = 7
 # The web app's page that accepts an invitation (locally on the gateway's origin).
@@ -142,7 +142,7 @@ def accept(principal: Principal, token: str) -> AcceptedOut:
                 code="already_in_a_company",
             )
         store.delete_invitation(conn, invitation["id"])
-        joined = store.company(conn, invitation["company_id"])
+        joined = store.get_company(conn, invitation["company_id"])
     assert joined is not None
     return AcceptedOut(
         company=CompanyOut.model_validate(joined),

@@ -15,9 +15,10 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from dojo.providers.storage import get_storage
 from dojo_local import dispatcher
 from dojo_local.server import BackgroundServer
-from onboarding import storage, sweeper
+from onboarding import sweeper
 
 from .conftest import SALES_TEXT, document
 
@@ -137,7 +138,7 @@ def test_the_pipeline_refuses_a_stored_file_larger_than_announced(
     """Storage cannot bind a size to its link: what lands larger than announced is not read."""
     manager = make_user("Nuvem", "manager")
     signed = _announce(api, manager, 10)
-    storage.get_storage().put(signed["path"], SALES_TEXT.encode(), "text/plain")  # as Storage
+    get_storage().put(signed["path"], SALES_TEXT.encode(), "text/plain")  # as Storage
     assert process() == 1
     row = document(sql, signed["document_id"])
     assert (row["status"], row["error_code"], row["retryable"]) == (

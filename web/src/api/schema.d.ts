@@ -414,7 +414,7 @@ export interface paths {
         put?: never;
         /**
          * Upload Url
-         * @description A signed URL to upload a large file directly to storage (processing starts on arrival).
+         * @description A signed URL to upload a large file directly to storage, once, at most `bytes`.
          */
         post: operations["upload_url_api_v1_onboarding_upload_url_post"];
         delete?: never;
@@ -737,6 +737,22 @@ export interface components {
             web_call_url: string | null;
         };
         /**
+         * CompanyCreatedOut
+         * @description The company just created; the caller is its admin once their token is refreshed.
+         */
+        CompanyCreatedOut: {
+            company: components["schemas"]["CompanyOut"];
+            /** Message */
+            message: string;
+            /** Refresh Required */
+            refresh_required: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+        };
+        /**
          * CompanyIn
          * @description A new company.
          */
@@ -820,8 +836,11 @@ export interface components {
             bytes: number | null;
             /** Chunk Count */
             chunk_count: number;
-            /** Created At */
-            created_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
             /** Embeddings Created */
             embeddings_created: number;
             /**
@@ -846,17 +865,23 @@ export interface components {
             /** Pages */
             pages: number | null;
             /** Processed At */
-            processed_at: unknown | null;
+            processed_at: string | null;
             /** Progress */
             progress: number;
             /** Retryable */
             retryable: boolean;
             /** Sha256 */
             sha256: string | null;
-            /** Status */
-            status: string;
-            /** Updated At */
-            updated_at: unknown;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "ready" | "failed";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
             /** Uploaded By */
             uploaded_by: string | null;
         };
@@ -1060,6 +1085,24 @@ export interface components {
             role?: "salesperson" | "manager" | "admin";
         };
         /**
+         * MeOut
+         * @description The caller: user, company and role (company and role are null before joining one).
+         */
+        MeOut: {
+            company: components["schemas"]["CompanyOut"] | null;
+            /** Email */
+            email: string | null;
+            /** Full Name */
+            full_name: string | null;
+            /** Role */
+            role: ("salesperson" | "manager" | "admin") | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
          * Member
          * @description The salesperson of a session (team view).
          */
@@ -1068,6 +1111,31 @@ export interface components {
             email: string | null;
             /** Name */
             name: string | null;
+        };
+        /**
+         * MemberOut
+         * @description A member of the caller's company.
+         */
+        MemberOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string | null;
+            /** Full Name */
+            full_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
         };
         /**
          * MessageIn
@@ -1549,6 +1617,26 @@ export interface components {
             session_id: string;
         };
         /**
+         * StatusOut
+         * @description What onboarding produced for the company: documents per status, chunks, embeddings.
+         */
+        StatusOut: {
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Bytes */
+            bytes: number;
+            /** Chunks */
+            chunks: number;
+            /** Documents */
+            documents: number;
+            /** Embedding Model */
+            embedding_model: string;
+            /** Embeddings Created */
+            embeddings_created: number;
+        };
+        /**
          * TurnOut
          * @description One turn of the transcript (seconds from the session start).
          */
@@ -1620,7 +1708,7 @@ export interface components {
         };
         /**
          * UploadUrlOut
-         * @description Where to PUT the file; processing starts when it lands.
+         * @description Where to PUT the file (once, at most `bytes`); processing starts when it lands.
          */
         UploadUrlOut: {
             /**
@@ -1655,8 +1743,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "ready" | "failed";
         };
         /**
          * UsageMonth
@@ -1744,9 +1835,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CompanyCreatedOut"];
                 };
             };
             /** @description Validation Error */
@@ -1857,9 +1946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
         };
@@ -1879,9 +1966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["MemberOut"][];
                 };
             };
         };
@@ -1969,9 +2054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MemberOut"];
                 };
             };
             /** @description Validation Error */
@@ -2198,7 +2281,7 @@ export interface operations {
     list_documents_api_v1_onboarding_documents_get: {
         parameters: {
             query?: {
-                status?: string | null;
+                status?: ("pending" | "processing" | "ready" | "failed") | null;
             };
             header?: never;
             path?: never;
@@ -2364,9 +2447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StatusOut"];
                 };
             };
         };

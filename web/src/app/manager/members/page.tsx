@@ -2,8 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { components } from "@/api/schema";
-import type { Me, Member, Role } from "@/api/types";
+import type { Invitation, Me, Member, Role } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, button, buttonDanger, input, label, useErrorMessage } from "@/components/ui";
 import { hasRole } from "@/lib/auth";
@@ -11,8 +10,6 @@ import { useI18n } from "@/lib/i18n";
 import { useResource, type Resource } from "@/lib/useResource";
 
 const ROLES: Role[] = ["salesperson", "manager", "admin"];
-
-type Invitation = components["schemas"]["InvitationOut"];
 
 function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
   const { t } = useI18n();
@@ -111,7 +108,7 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
   }
 
   async function remove() {
-    if (!window.confirm(t("members.confirmRemove", { name: member.full_name ?? member.email }))) return;
+    if (!window.confirm(t("members.confirmRemove", { name: member.full_name ?? member.email ?? "" }))) return;
     setError(null);
     try {
       await api.delete("/api/v1/auth/members/{member_id}", { path: { member_id: member.id } });
@@ -135,7 +132,7 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
       <td className="py-2 pr-3">
         {admin && !self ? (
           <select
-            aria-label={t("members.roleOf", { name: member.full_name ?? member.email })}
+            aria-label={t("members.roleOf", { name: member.full_name ?? member.email ?? "" })}
             className="rounded-md border border-slate-300 px-2 py-1 text-sm"
             value={member.role}
             onChange={(e) => void change(e.target.value as Role)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
@@ -13,9 +13,12 @@ from onboarding import invitations, members
 from onboarding.models import (
     AcceptedOut,
     AcceptIn,
+    CompanyCreatedOut,
     CompanyIn,
     InvitationOut,
     InviteIn,
+    MemberOut,
+    MeOut,
     RoleChangeIn,
 )
 
@@ -24,7 +27,7 @@ Authenticated = Annotated[Principal, Depends(authenticated)]
 
 
 @router.get("/me")
-def get_me(principal: Authenticated) -> dict[str, Any]:
+def get_me(principal: Authenticated) -> MeOut:
     """The caller: user, company and role."""
     if principal.company_id is None:
         return members.me(None, principal)
@@ -33,14 +36,14 @@ def get_me(principal: Authenticated) -> dict[str, Any]:
 
 
 @router.post("/company", status_code=201)
-def create_company(principal: Authenticated, body: CompanyIn) -> dict[str, Any]:
+def create_company(principal: Authenticated, body: CompanyIn) -> CompanyCreatedOut:
     """Create a company for a signed-up user without one; they become its admin."""
     with service_transaction() as conn:
         return members.create_company(conn, principal, body)
 
 
 @router.get("/members")
-def list_members(_: Manager, conn: TenantDB) -> list[dict[str, Any]]:
+def list_members(_: Manager, conn: TenantDB) -> list[MemberOut]:
     """Members of the caller's company."""
     return members.list_members(conn)
 
@@ -53,6 +56,19 @@ def invite(principal: Manager, body: InviteIn) -> InvitationOut:
     company; only members of the caller's own company are refused (409), as the list shows them.
     """
     return invitations.invite(principal, body)
+
+
+@router.patch("/members/{member_id}")
+def change_role(_: Admin, conn: TenantDB, member_id: uuid.UUID, body: RoleChangeIn) -> MemberOut:
+    """Change a member's role (admin only; the last admin stays)."""
+    return members.change_role(conn, member_id, body)
+
+
+@router.delete("/members/{member_id}", status_code=204)
+def remove_member(_: Admin, conn: TenantDB, member_id: uuid.UUID) -> Response:
+    """Remove a member from the company (admin only; the last admin stays)."""
+    members.remove(conn, member_id)
+    return Response(status_code=204)
 
 
 @router.get("/invitations")
@@ -72,18 +88,3 @@ def revoke_invitation(principal: Manager, invitation_id: uuid.UUID) -> Response:
 def accept_invitation(principal: Authenticated, body: AcceptIn) -> AcceptedOut:
     """The signed-in invitee (confirmed email = the invited one) joins the company."""
     return invitations.accept(principal, body.token)
-
-
-@router.patch("/members/{member_id}")
-def change_role(
-    _: Admin, conn: TenantDB, member_id: uuid.UUID, body: RoleChangeIn
-) -> dict[str, Any]:
-    """Change a member's role (admin only; the last admin stays)."""
-    return members.change_role(conn, member_id, body)
-
-
-@router.delete("/members/{member_id}", status_code=204)
-def remove_member(_: Admin, conn: TenantDB, member_id: uuid.UUID) -> Response:
-    """Remove a member from the company (admin only; the last admin stays)."""
-    members.remove(conn, member_id)
-    return Response(status_code=204)

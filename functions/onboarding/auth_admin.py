@@ -1,8 +1,8 @@
 """Getting an invitation to the invitee: Supabase Auth's invite email in production.
 
 Onboarding declares what it needs (`AUTH_ADMIN`: send someone the link that accepts an
-invitation) and ships the Supabase implementation; the local runtime registers its own (no email:
-the link goes back to the inviter to pass on).
+invitation) and ships the Supabase implementation; the local runtime registers its own
+(`dojo_local.offline.invites`: no email, the link goes back to the inviter to pass on).
 
 Supabase: `POST /auth/v1/invite` creates the auth user and emails the invite link; the link signs
 them in and lands on `redirect_to`, our accept page carrying the invitation token. A person who
@@ -99,15 +99,5 @@ def _already_registered(response: httpx.Response) -> bool:
     return code in _ALREADY_REGISTERED or "already been registered" in message
 
 
-class LocalInvites:
-    """No email locally: the inviter receives the accept link and passes it on."""
-
-    link_for_inviter = True
-
-    def send(self, email: str, accept_url: str, full_name: str | None) -> None:
-        """Nothing to send."""
-
-
 AUTH_ADMIN: Capability[InviteSender] = Capability("onboarding.invites", kind="auth_admin")
 AUTH_ADMIN.register("supabase", SupabaseInvites)
-AUTH_ADMIN.register("local", LocalInvites)
