@@ -26,8 +26,10 @@ os.environ.setdefault("DOJO_ENVIRONMENT", "test")
 os.environ["DOJO_EMBEDDINGS_PROVIDER"] = "offline"
 
 from dojo.db import service_transaction  # noqa: E402
+from dojo.providers.storage import get_storage  # noqa: E402
 from dojo_local import accounts, pg, runtime  # noqa: E402
-from onboarding import ingest, storage  # noqa: E402
+from onboarding import ingest  # noqa: E402
+from onboarding.documents import object_path  # noqa: E402
 from onboarding.extract import extract  # noqa: E402
 
 TOPICS = [
@@ -66,14 +68,14 @@ def make_pdf(pages: int) -> bytes:
 def upload(company: uuid.UUID, data: bytes) -> uuid.UUID:
     """Store the file as an upload does: document row, then the object (the trigger fires)."""
     document = uuid.uuid4()
-    path = storage.object_path(company, document, "kit.pdf")
+    path = object_path(company, document, "kit.pdf")
     with service_transaction() as conn:
         conn.execute(
             "insert into public.documents (id, company_id, storage_path, filename, bytes)"
             " values (%s, %s, %s, 'kit.pdf', %s)",
             (document, company, path, len(data)),
         )
-    storage.get_storage().put(path, data, "application/pdf")
+    get_storage().put(path, data, "application/pdf")
     return document
 
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dojo.errors import error_body
 from dojo_local import keys, local_auth
+from dojo_local.offline import storage as local_storage
 from dojo_local.paths import FLOWS, FUNCTIONS, TEMPLATE, WEB_OUT
 
 
@@ -127,13 +128,17 @@ class Gateway:
 _web_static = StaticFiles(directory=WEB_OUT, html=True, check_dir=False)
 
 
-async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
+async def _local_services(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
     path = request.url.path
     if path == "/auth/v1/.well-known/jwks.json":
         response = JSONResponse(keys.jwks())
     elif path.startswith(f"{local_auth.PREFIX}/"):
         await local_auth.app(scope, receive, send)
+        return
+    elif path.startswith(f"{local_storage.UPLOAD_PATH}/"):
+        # Storage's signed upload URLs, locally (production: Supabase Storage's own)
+        await local_storage.app(scope, receive, send)
         return
     elif path == "/health":
         response = JSONResponse({"status": "ok", "service": "dojo-dev", "functions": list(FLOWS)})
@@ -152,5 +157,6 @@ async def _local_auth(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def build_gateway() -> Gateway:
-    """The gateway over the five functions, plus the local Auth endpoints and the web app."""
-    return Gateway(template_routes(), load_apps(), _local_auth)
+    """The gateway over the five functions, plus the local Auth and Storage endpoints and the
+    web app."""
+    return Gateway(template_routes(), load_apps(), _local_services)

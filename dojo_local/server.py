@@ -1,15 +1,55 @@
-"""Runs the gateway over HTTP: in the foreground for `dojo dev`, in a thread for the demo."""
+"""Runs the gateway over HTTP: in the foreground for `dojo dev`, in a thread for the demo.
+
+Access log lines never carry a secret of the URL: upload links and invitation links hold their
+token in the URL (as Supabase's do), so the access log shows `<redacted>` in its place.
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
+import re
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from dojo_local.gateway import build_gateway
+
+# A token in a URL: the signed upload route's last segment, or any `token=` query parameter.
+_SECRETS = (
+    (re.compile(r"(/uploads/)[^/?#\s\"]+"), r"\1<redacted>"),
+    (re.compile(r"([?&]token=)[^&#\s\"]+"), r"\1<redacted>"),
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every URL token replaced by `<redacted>`."""
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactTokens(logging.Filter):
+    """Rewrites an access log record's arguments (the request line) without URL tokens."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact, never drop."""
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        record.msg = redact(str(record.msg))
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with `RedactTokens` on its access logger."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_tokens"] = {"()": RedactTokens}
+    config["loggers"]["uvicorn.access"]["filters"] = ["redact_tokens"]
+    return config
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -23,7 +63,11 @@ class BackgroundServer:
     """The gateway (or `app`) served by uvicorn in a daemon thread (the demo and tests)."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int | None = None, app: ASGIApp | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        app: ASGIApp | None = None,
+        log_level: str = "warning",
     ) -> None:
         self.host = host
         self.port = port or free_port(host)
@@ -31,7 +75,8 @@ class BackgroundServer:
             app or build_gateway(),
             host=self.host,
             port=self.port,
-            log_level="warning",
+            log_level=log_level,
+            log_config=log_config(),
             lifespan="off",
         )
         self.server = uvicorn.Server(config)
@@ -60,4 +105,11 @@ class BackgroundServer:
 
 def serve_forever(host: str, port: int) -> None:
     """`dojo dev`: serve the gateway in the foreground."""
-    uvicorn.run(build_gateway(), host=host, port=port, log_level="info", lifespan="off")
+    uvicorn.run(
+        build_gateway(),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(),
+        lifespan="off",
+    )

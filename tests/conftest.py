@@ -30,7 +30,8 @@ offline.install()  # tests run in the local world: offline providers and stand-i
 
 TABLES = (
     "public.usage, public.feedback, public.training_sessions, public.personas,"
-    " public.knowledge_base, public.documents, public.profiles, public.companies,"
+    " public.knowledge_base, public.documents, public.invitations, public.profiles,"
+    " public.companies, private.deleted_documents,"
     " storage.objects, auth.users, net.http_request_queue, net._http_response"
 )
 

@@ -7,15 +7,12 @@ starts with an atomic claim, so a second delivery finds nothing to do.
 
 from __future__ import annotations
 
-import uuid
-from typing import Any, Literal
-
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from dojo.hooks import require_hook_secret
 from dojo.http import CredentialsFirst
 from onboarding import ingest
+from onboarding.models import HookEvent, HookOut
 
 router = APIRouter(
     prefix="/internal/onboarding",
@@ -25,24 +22,16 @@ router = APIRouter(
 )
 
 
-class HookEvent(BaseModel):
-    """What the storage trigger sends."""
-
-    type: Literal["document.uploaded"]
-    document_id: uuid.UUID
-    company_id: uuid.UUID
-
-
 @router.post("/hook", dependencies=[Depends(require_hook_secret)])
-def hook(event: HookEvent) -> dict[str, Any]:
+def hook(event: HookEvent) -> HookOut:
     """Process the uploaded document now; answers what happened."""
     result = ingest.process(event.document_id, event.company_id)
-    return {
-        "document_id": str(result.document_id),
-        "outcome": result.outcome,
-        "chunks": result.chunks,
-        "embedded": result.embedded,
-        "reused": result.reused,
-        "error": result.error,
-        "error_code": result.error_code,
-    }
+    return HookOut(
+        document_id=result.document_id,
+        outcome=result.outcome,
+        chunks=result.chunks,
+        embedded=result.embedded,
+        reused=result.reused,
+        error=result.error,
+        error_code=result.error_code,
+    )

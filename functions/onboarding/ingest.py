@@ -22,15 +22,16 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from dojo import usage as usage_log
-from dojo.db import Connection, jsonb, service_transaction
+from dojo.db import service_transaction
 from dojo.errors import AppError, ServiceUnavailable
 from dojo.observability import logger, metrics
 from dojo.providers import embeddings
+from dojo.providers.storage import ObjectMissing, get_storage
 from dojo.settings import get_settings
-from onboarding import storage
 from onboarding.chunking import Chunk, chunk_blocks
 from onboarding.extract import ExtractionError, Limits, extract
 from onboarding.messages import DocumentProblem, Locale, company_locale, text
+from onboarding.store import pipeline as store
 
 Outcome = Literal["ready", "failed", "retry", "skipped"]
 
@@ -56,6 +57,7 @@ class _Claim:
     company_id: uuid.UUID
     storage_path: str
     filename: str
+    declared_bytes: int | None
     attempts: int
     locale: Locale
 
@@ -67,43 +69,26 @@ class _Superseded(Exception):
 def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
     stale = get_settings().processing_stale_seconds
     with service_transaction() as conn:
-        row = conn.execute(
-            "select * from private.claim_document(%s, %s, %s)", (document_id, company_id, stale)
-        ).fetchone()
+        row = store.claim(conn, document_id, company_id, stale)
         if row is None:
             return None
         locale = company_locale(conn, company_id)
     return _Claim(
-        row["id"], row["company_id"], row["storage_path"], row["filename"], row["attempts"], locale
+        row["id"],
+        row["company_id"],
+        row["storage_path"],
+        row["filename"],
+        row["declared_bytes"],
+        row["attempts"],
+        locale,
     )
 
 
 def _update(claim: _Claim, **fields: Any) -> None:
     """Write progress/outcome fields, only while this run still owns the document."""
-    assignments = ", ".join(f"{name} = %s" for name in fields)
     with service_transaction() as conn:
-        cur = conn.execute(
-            f"update public.documents set {assignments}"
-            " where id = %s and attempts = %s and status = 'processing'",
-            (*fields.values(), claim.id, claim.attempts),
-        )
-        if cur.rowcount == 0:
+        if not store.update_claimed(conn, claim.id, claim.attempts, fields):
             raise _Superseded
-
-
-def _reusable(
-    conn: Connection, company_id: uuid.UUID, model: str, hashes: list[str]
-) -> dict[str, str]:
-    """Vectors (as pgvector text) already paid for, by content hash, for this company+model."""
-    if not hashes:
-        return {}
-    rows = conn.execute(
-        "select distinct on (content_hash) content_hash, embedding::text as embedding"
-        " from public.knowledge_base where company_id = %s and embedding_model = %s"
-        " and content_hash = any(%s) and embedding is not null",
-        (company_id, model, hashes),
-    ).fetchall()
-    return {r["content_hash"]: r["embedding"] for r in rows}
 
 
 def _vector_text(vector: list[float]) -> str:
@@ -114,7 +99,7 @@ def _embed(claim: _Claim, chunks: list[Chunk], model: str) -> tuple[dict[str, st
     """A vector for every distinct chunk text: reused when possible, else embedded in batches."""
     hashes = sorted({c.content_hash for c in chunks})
     with service_transaction() as conn:
-        vectors = _reusable(conn, claim.company_id, model, hashes)
+        vectors = store.reusable_vectors(conn, claim.company_id, model, hashes)
     missing: dict[str, str] = {}
     for chunk in chunks:
         if chunk.content_hash not in vectors:
@@ -143,35 +128,21 @@ def _replace_chunks(
     fields: dict[str, Any],
 ) -> None:
     """Swap the document's chunks and mark it ready, in one transaction, if still ours."""
-    with service_transaction() as conn:
-        owner = conn.execute(
-            "select attempts, status from public.documents where id = %s for update", (claim.id,)
-        ).fetchone()
-        if owner is None or owner["attempts"] != claim.attempts or owner["status"] != "processing":
-            raise _Superseded
-        conn.execute("delete from public.knowledge_base where document_id = %s", (claim.id,))
-        with conn.cursor().copy(
-            "copy public.knowledge_base (company_id, document_id, chunk_index, content,"
-            " metadata, content_hash, embedding, embedding_model) from stdin"
-        ) as copy:
-            for chunk in chunks:
-                copy.write_row(
-                    (
-                        claim.company_id,
-                        claim.id,
-                        chunk.index,
-                        chunk.content,
-                        jsonb(chunk.metadata),
-                        chunk.content_hash,
-                        vectors[chunk.content_hash],
-                        model,
-                    )
-                )
-        assignments = ", ".join(f"{name} = %s" for name in fields)
-        conn.execute(
-            f"update public.documents set {assignments} where id = %s",
-            (*fields.values(), claim.id),
+    rows = (
+        (
+            claim.company_id,
+            chunk.index,
+            chunk.content,
+            chunk.metadata,
+            chunk.content_hash,
+            vectors[chunk.content_hash],
+            model,
         )
+        for chunk in chunks
+    )
+    with service_transaction() as conn:
+        if not store.replace_chunks(conn, claim.id, claim.attempts, rows, fields):
+            raise _Superseded
 
 
 class _Passing(DocumentProblem):
@@ -198,57 +169,70 @@ def _fail(claim: _Claim, problem: DocumentProblem) -> str:
     return message
 
 
+def _read(claim: _Claim) -> bytes:
+    """The stored file, refused when missing, over the limit or larger than announced."""
+    settings = get_settings()
+    try:
+        data = get_storage().get(claim.storage_path)
+    except ObjectMissing as exc:
+        raise ExtractionError("file_missing") from exc
+    except ServiceUnavailable as exc:
+        _log_cause(claim, exc)
+        raise _Passing("storage_unavailable") from exc
+    if len(data) > settings.max_upload_bytes:
+        raise ExtractionError("file_too_large", max_mb=settings.max_upload_bytes // (1024 * 1024))
+    if claim.declared_bytes is not None and len(data) > claim.declared_bytes:
+        # Storage cannot bind a size to a signed upload link: the pipeline holds the line
+        raise ExtractionError("larger_than_announced", declared=claim.declared_bytes)
+    return data
+
+
+def _run(claim: _Claim) -> Result:
+    """Read, extract, chunk, embed and swap the chunks; raises what the run cannot finish."""
+    settings = get_settings()
+    model = settings.active_embedding_model
+    data = _read(claim)
+    _update(claim, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), progress=0.05)
+    extracted = extract(
+        data,
+        claim.filename,
+        Limits(max_pages=settings.max_pages, max_unzipped_bytes=settings.max_unzipped_bytes),
+    )
+    chunks = chunk_blocks(extracted.blocks, settings.chunk_size, settings.chunk_overlap)
+    _update(claim, pages=extracted.pages, mime=extracted.mime, progress=0.2)
+    try:
+        vectors, stats = _embed(claim, chunks, model)
+    except AppError as exc:
+        _log_cause(claim, exc)
+        if isinstance(exc, ServiceUnavailable):
+            raise _Passing("embeddings_unavailable") from exc
+        raise DocumentProblem("embeddings_failed") from exc
+    _replace_chunks(
+        claim,
+        chunks,
+        vectors,
+        model,
+        {
+            "status": "ready",
+            "progress": 1.0,
+            "chunk_count": len(chunks),
+            "embeddings_created": stats.embedded,
+            "error": None,
+            "retryable": False,
+            "processed_at": datetime.now(UTC),
+        },
+    )
+    return stats
+
+
 def process(document_id: uuid.UUID, company_id: uuid.UUID) -> Result:
     """Process one document if this worker can claim it; never raises for a bad file."""
     started = time.monotonic()
     claim = _claim(document_id, company_id)
     if claim is None:
         return Result(document_id, "skipped")
-    settings = get_settings()
-    model = settings.active_embedding_model
     try:
-        try:
-            data = storage.get_storage().get(claim.storage_path)
-        except storage.ObjectMissing as exc:
-            raise ExtractionError("file_missing") from exc
-        except ServiceUnavailable as exc:
-            _log_cause(claim, exc)
-            raise _Passing("storage_unavailable") from exc
-        if len(data) > settings.max_upload_bytes:
-            raise ExtractionError(
-                "file_too_large", max_mb=settings.max_upload_bytes // (1024 * 1024)
-            )
-        sha = hashlib.sha256(data).hexdigest()
-        _update(claim, sha256=sha, bytes=len(data), progress=0.05)
-        extracted = extract(
-            data,
-            claim.filename,
-            Limits(max_pages=settings.max_pages, max_unzipped_bytes=settings.max_unzipped_bytes),
-        )
-        chunks = chunk_blocks(extracted.blocks, settings.chunk_size, settings.chunk_overlap)
-        _update(claim, pages=extracted.pages, mime=extracted.mime, progress=0.2)
-        try:
-            vectors, stats = _embed(claim, chunks, model)
-        except AppError as exc:
-            _log_cause(claim, exc)
-            if isinstance(exc, ServiceUnavailable):
-                raise _Passing("embeddings_unavailable") from exc
-            raise DocumentProblem("embeddings_failed") from exc
-        _replace_chunks(
-            claim,
-            chunks,
-            vectors,
-            model,
-            {
-                "status": "ready",
-                "progress": 1.0,
-                "chunk_count": len(chunks),
-                "embeddings_created": stats.embedded,
-                "error": None,
-                "retryable": False,
-                "processed_at": datetime.now(UTC),
-            },
-        )
+        stats = _run(claim)
     except _Superseded:
         logger.info("document taken over by another worker", extra={"document_id": str(claim.id)})
         return Result(claim.id, "skipped", seconds=time.monotonic() - started)

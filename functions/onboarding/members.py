@@ -1,161 +1,87 @@
-"""Companies and their members: creating a company, listing, inviting, changing roles."""
+"""Companies and their members: who am I, creating a company, listing, roles, removing."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field
-
-from dojo.auth import Principal, RoleName
+from dojo.auth import Principal
 from dojo.db import Connection
-from dojo.errors import Conflict, Forbidden, NotFound
-from onboarding.identity import invite_user
+from dojo.errors import Conflict, NotFound
+from onboarding.models import (
+    CompanyCreatedOut,
+    CompanyIn,
+    CompanyOut,
+    MemberOut,
+    MeOut,
+    RoleChangeIn,
+)
+from onboarding.store import company as store
 
 
-class CompanyIn(BaseModel):
-    """A new company."""
-
-    name: str = Field(min_length=1, max_length=200)
-    locale: Literal["pt-BR", "en-US"] = "pt-BR"
-    full_name: str | None = Field(default=None, max_length=200)
-
-
-class InviteIn(BaseModel):
-    """An invitation to join the caller's company."""
-
-    email: EmailStr
-    role: RoleName = "salesperson"
-    full_name: str | None = Field(default=None, max_length=200)
-
-
-class RoleChangeIn(BaseModel):
-    """A new role for a member."""
-
-    role: RoleName
-
-
-def me(conn: Connection | None, principal: Principal) -> dict[str, Any]:
+def me(conn: Connection | None, principal: Principal) -> MeOut:
     """Who the caller is: user, company and role (company is null before joining one)."""
-    company = None
+    joined = None
     full_name = None
-    if conn is not None:
-        company = conn.execute(
-            "select id, name, locale from public.companies where id = %s",
-            (principal.company_id,),
-        ).fetchone()
-        profile = conn.execute(
-            "select full_name from public.profiles where id = %s", (principal.user_id,)
-        ).fetchone()
-        full_name = profile["full_name"] if profile else None
-    return {
-        "user_id": principal.user_id,
-        "email": principal.email,
-        "full_name": full_name,
-        "company": company,
-        "role": principal.role if company else None,
-    }
+    if conn is not None and principal.company_id is not None:
+        row = store.get_company(conn, principal.company_id)
+        joined = CompanyOut.model_validate(row) if row else None
+        full_name = store.profile_name(conn, principal.user_id)
+    return MeOut(
+        user_id=principal.user_id,
+        email=principal.email,
+        full_name=full_name,
+        company=joined,
+        role=principal.role if joined else None,
+    )
 
 
-def create_company(conn: Connection, principal: Principal, body: CompanyIn) -> dict[str, Any]:
+def create_company(conn: Connection, principal: Principal, body: CompanyIn) -> CompanyCreatedOut:
     """A signed-up user without a company creates one and becomes its admin (service role)."""
-    existing = conn.execute(
-        "select 1 from public.profiles where id = %s", (principal.user_id,)
-    ).fetchone()
-    if principal.company_id is not None or existing is not None:
+    if principal.company_id is not None or store.has_profile(conn, principal.user_id):
         raise Conflict("you already belong to a company")
-    company = conn.execute(
-        "insert into public.companies (name, locale) values (%s, %s) returning id, name, locale",
-        (body.name.strip(), body.locale),
-    ).fetchone()
-    assert company is not None
+    created = store.create_company(conn, body.name, body.locale)
     # the name given at sign-up travels in the token's user_metadata
     signed_up_as = (principal.claims.get("user_metadata") or {}).get("full_name")
-    full_name = (body.full_name or signed_up_as or "").strip()[:200] or None
-    conn.execute(
-        "insert into public.profiles (id, company_id, role, email, full_name)"
-        " values (%s, %s, 'admin', %s, %s)",
-        (principal.user_id, company["id"], principal.email, full_name),
+    full_name = body.full_name or (str(signed_up_as or "").strip()[:200] or None)
+    store.add_member(conn, principal.user_id, created["id"], "admin", principal.email, full_name)
+    return CompanyCreatedOut(
+        company=CompanyOut.model_validate(created),
+        role="admin",
+        refresh_required=True,
+        message="company created: refresh the session so the token carries the new company",
     )
-    return {
-        "company": company,
-        "role": "admin",
-        "refresh_required": True,
-        "message": "company created: refresh the session so the token carries the new company",
-    }
 
 
-def list_members(conn: Connection, *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+def list_members(conn: Connection, *, limit: int, offset: int = 0) -> list[MemberOut]:
     """The caller's company members, one page (RLS confines it to the company)."""
-    return conn.execute(
-        "select id, email, full_name, role, created_at from public.profiles"
-        " order by role desc, coalesce(full_name, email), id limit %s offset %s",
-        (limit, offset),
-    ).fetchall()
+    rows = store.list_members(conn, limit=limit, offset=offset)
+    return [MemberOut.model_validate(row) for row in rows]
 
 
-def invite(conn: Connection, principal: Principal, body: InviteIn) -> dict[str, Any]:
-    """Invite someone by email into the caller's company with a role."""
-    if body.role == "admin" and principal.role != "admin":
-        raise Forbidden("only an admin can invite another admin")
-    email = str(body.email).strip().lower()
-    # the caller is already verified as manager of this company: the writes run as service role
-    conn.execute("select set_config('role', 'service_role', true)")
-    user_id = invite_user(conn, email, body.full_name)
-    current = conn.execute(
-        "select company_id from public.profiles where id = %s", (user_id,)
-    ).fetchone()
-    if current is not None:
-        if current["company_id"] != principal.company_id:
-            raise Conflict("this person cannot be invited")
-        raise Conflict("this person is already a member")
-    return (
-        conn.execute(
-            "insert into public.profiles (id, company_id, role, full_name, email)"
-            " values (%s, %s, %s, %s, %s) returning id, email, full_name, role, created_at",
-            (user_id, principal.company_id, body.role, body.full_name, email),
-        ).fetchone()
-        or {}
-    )
-
-
-def _lock_member(conn: Connection, member_id: uuid.UUID) -> dict[str, Any]:
-    # Lock every admin row of the company too, so two concurrent demotions cannot both pass
-    # the "last admin" check.
-    conn.execute("select id from public.profiles where role = 'admin' for update")
-    row = conn.execute(
-        "select id, role from public.profiles where id = %s for update", (member_id,)
-    ).fetchone()
+def _locked_member(conn: Connection, member_id: uuid.UUID) -> str:
+    """Lock the member (and the company's admins); their current role."""
+    row = store.lock_member(conn, member_id)
     if row is None:
         raise NotFound("member not found")
-    return row
+    return str(row["role"])
 
 
-def _admins(conn: Connection) -> int:
-    row = conn.execute("select count(*) as n from public.profiles where role = 'admin'").fetchone()
-    return int(row["n"]) if row else 0
-
-
-def change_role(conn: Connection, member_id: uuid.UUID, body: RoleChangeIn) -> dict[str, Any]:
+def change_role(conn: Connection, member_id: uuid.UUID, body: RoleChangeIn) -> MemberOut:
     """An admin changes a member's role; the last admin cannot be demoted."""
-    row = _lock_member(conn, member_id)
-    if row["role"] == "admin" and body.role != "admin" and _admins(conn) <= 1:
+    role = _locked_member(conn, member_id)
+    if role == "admin" and body.role != "admin" and store.count_admins(conn) <= 1:
         raise Conflict("the last admin cannot be demoted")
-    updated = conn.execute(
-        "update public.profiles set role = %s where id = %s"
-        " returning id, email, full_name, role, created_at",
-        (body.role, member_id),
-    ).fetchone()
+    updated = store.set_role(conn, member_id, body.role)
     if updated is None:
         raise NotFound("member not found")
-    return updated
+    return MemberOut.model_validate(updated)
 
 
 def remove(conn: Connection, member_id: uuid.UUID) -> None:
     """An admin removes a member from the company; the last admin cannot be removed."""
-    row = _lock_member(conn, member_id)
-    if row["role"] == "admin" and _admins(conn) <= 1:
+    role = _locked_member(conn, member_id)
+    if role == "admin" and store.count_admins(conn) <= 1:
         raise Conflict("the last admin cannot be removed")
     # removal is not a column update: the service role does it, scoped to the verified row
-    conn.execute("select set_config('role', 'service_role', true)")
-    conn.execute("delete from public.profiles where id = %s", (member_id,))
+    store.act_as_service(conn)
+    store.delete_member(conn, member_id)

@@ -11,6 +11,7 @@ import uuid
 from typing import Literal
 
 from dojo.db import Connection
+from onboarding.store import company
 
 Locale = Literal["pt-BR", "en-US"]
 LOCALES: tuple[Locale, ...] = ("pt-BR", "en-US")
@@ -74,6 +75,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "file_missing": (
         "O arquivo não foi encontrado no armazenamento: envie-o de novo.",
         "the file is missing from storage; upload it again",
+    ),
+    "larger_than_announced": (
+        "O arquivo enviado é maior do que o anunciado no início do envio ({declared} bytes):"
+        " envie-o de novo.",
+        "the uploaded file is larger than announced when the upload started ({declared} bytes);"
+        " upload it again",
     ),
     "store_failed": (
         "Não foi possível guardar o arquivo: envie-o de novo.",
@@ -172,10 +179,7 @@ def every_locale(code: str, **params: object) -> dict[str, str]:
 
 def company_locale(conn: Connection, company_id: uuid.UUID | None) -> Locale:
     """The company's locale (pt-BR when the company cannot be read)."""
-    row = conn.execute(
-        "select locale from public.companies where id = %s", (company_id,)
-    ).fetchone()
-    return locale_of(row["locale"] if row else None)
+    return locale_of(company.company_locale(conn, company_id))
 
 
 class DocumentProblem(Exception):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from dojo.db import jsonb, service_transaction
+from dojo.db import service_transaction
 from dojo.observability import logger
 from dojo.settings import get_settings
 from onboarding import ingest
 from onboarding.messages import every_locale
+from onboarding.store import pipeline as store
 
 
 def sweep(
@@ -26,19 +27,18 @@ def sweep(
     settings = get_settings()
     started = time.monotonic()
     with service_transaction() as conn:
-        expired = conn.execute(
-            "select private.expire_abandoned_uploads(%s, %s) as n",
-            (settings.upload_url_seconds + 300, jsonb(every_locale("upload_abandoned"))),
-        ).fetchone()
-        rows = conn.execute(
-            "select * from private.documents_to_sweep(%s, %s, %s, %s)",
-            (
-                pending_seconds,
-                settings.processing_stale_seconds,
-                settings.max_processing_attempts,
-                limit,
-            ),
-        ).fetchall()
+        expired = store.expire_abandoned_uploads(
+            conn, settings.upload_url_seconds + 300, every_locale("upload_abandoned")
+        )
+        # a deleted document's upload link can be used until it expires; no longer than that
+        store.forget_deleted_documents(conn, settings.upload_url_seconds + 300)
+        rows = store.documents_to_sweep(
+            conn,
+            pending_seconds,
+            settings.processing_stale_seconds,
+            settings.max_processing_attempts,
+            limit,
+        )
     counts: dict[str, int] = {"ready": 0, "failed": 0, "retry": 0, "skipped": 0}
     for row in rows:
         if time.monotonic() - started > budget_seconds:
@@ -48,7 +48,7 @@ def sweep(
     summary = {
         "sweeper": "onboarding",
         "found": len(rows),
-        "expired_uploads": int(expired["n"]) if expired else 0,
+        "expired_uploads": expired,
         **counts,
     }
     logger.info("onboarding sweep", extra=summary)

@@ -16,6 +16,7 @@ create table public.documents (
   filename text not null check (char_length(filename) between 1 and 255),
   mime text,
   bytes bigint check (bytes >= 0),
+  declared_bytes bigint check (declared_bytes >= 0), -- announced at upload: the most it may be
   sha256 text,
   status text not null default 'pending'
     check (status in ('pending', 'processing', 'ready', 'failed')),
@@ -125,6 +126,43 @@ create policy documents_objects_delete on storage.objects for delete to authenti
          and (storage.foldername(name))[1] = (select private.company_id())::text
          and (select private.is_manager()));
 
+-- A deleted document stays deleted. A signed upload link naming it may outlive it (Storage's
+-- links are valid for hours and cannot be revoked), so its id is remembered for as long as such
+-- a link could be used, and the upload trigger refuses any object for it
+-- (private.handle_document_object): the bytes never land, the document never comes back.
+create table private.deleted_documents (
+  id uuid primary key,
+  company_id uuid not null,
+  deleted_at timestamptz not null default now()
+);
+create index deleted_documents_deleted_at_idx on private.deleted_documents (deleted_at);
+
+create or replace function private.remember_deleted_document() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  insert into private.deleted_documents (id, company_id) values (old.id, old.company_id)
+  on conflict (id) do nothing;
+  return null;
+end
+$$;
+
+create trigger documents_remember_deleted after delete on public.documents
+  for each row execute function private.remember_deleted_document();
+
+-- Forget deletions older than any upload link (the sweeper calls it).
+create or replace function private.forget_deleted_documents(p_seconds integer)
+returns integer
+language sql volatile security definer set search_path = '' as $$
+  with gone as (
+    delete from private.deleted_documents t
+     where t.deleted_at < now() - make_interval(secs => p_seconds)
+    returning 1
+  )
+  select count(*)::integer from gone
+$$;
+revoke all on function private.forget_deleted_documents(integer) from public, authenticated, anon;
+grant execute on function private.forget_deleted_documents(integer) to service_role;
+
 insert into storage.buckets (id, name, public)
 values ('documents', 'documents', false)
 on conflict (id) do nothing;
@@ -142,6 +180,11 @@ begin
   if company is null or document is null or array_length(new.path_tokens, 1) <> 3 then
     raise warning 'dojo: ignoring object outside {company}/{document}/{file}: %', new.name;
     return null;
+  end if;
+  -- a deleted document's upload link is dead: refuse the object (the upload fails, nothing lands)
+  if exists (select 1 from private.deleted_documents t where t.id = document) then
+    raise exception 'dojo: document % was deleted; its upload link no longer works', document
+      using errcode = 'object_not_in_prerequisite_state';
   end if;
   if not exists (select 1 from public.companies c where c.id = company) then
     raise warning 'dojo: ignoring object for an unknown company: %', new.name;
@@ -183,7 +226,8 @@ create or replace function private.claim_document(
   p_document uuid, p_company uuid, p_stale_seconds integer
 )
 returns table (
-  id uuid, company_id uuid, storage_path text, filename text, bytes bigint, attempts integer
+  id uuid, company_id uuid, storage_path text, filename text, bytes bigint,
+  declared_bytes bigint, attempts integer
 )
 language sql volatile security definer set search_path = '' as $$
   update public.documents d
@@ -195,7 +239,7 @@ language sql volatile security definer set search_path = '' as $$
           or (d.status = 'failed' and d.retryable)
           or (d.status = 'processing'
               and d.processing_started_at < now() - make_interval(secs => p_stale_seconds)))
-  returning d.id, d.company_id, d.storage_path, d.filename, d.bytes, d.attempts
+  returning d.id, d.company_id, d.storage_path, d.filename, d.bytes, d.declared_bytes, d.attempts
 $$;
 revoke all on function private.claim_document(uuid, uuid, integer) from public, authenticated, anon;
 grant execute on function private.claim_document(uuid, uuid, integer) to service_role;

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import psycopg
+
 from tests.e2e.helpers import sales_kit_pdf, shot, wait_until
 
 
@@ -223,9 +225,36 @@ def test_a_newcomer_signs_up_creates_a_company_and_manages_it(browser, site, db_
     page.get_by_label("Papel", exact=True).select_option("salesperson")
     page.get_by_role("button", name="Enviar convite").click()
     expect(page.get_by_role("status").filter(has_text="Convite enviado")).to_be_visible()
-    expect(page.get_by_test_id("members-table").locator("tr")).to_have_count(2)
+    # nobody joins until they accept: one member, one pending invitation with its link
+    expect(page.get_by_test_id("members-table").locator("tr")).to_have_count(1)
+    expect(page.get_by_test_id("invitations-table")).to_contain_text("time@novavendas.com.br")
     expect(page.get_by_text("Uso e custos")).to_be_visible()
     shot(page, "admin-members")
+    link = page.get_by_test_id("accept-link").get_attribute("href")
+    assert link and "token=" in link
+
+    # the admin signs out; the invitee opens the link in this browser, creates an account with
+    # the invited address and accepts
+    page.get_by_role("button", name="Sair").click()
+    page.goto(link)
+    expect(page.get_by_text("Convite para uma empresa")).to_be_visible()
+    page.get_by_role("link", name="Criar conta").click()
+    page.get_by_label("Seu nome").fill("Tito Reis")
+    page.get_by_label("E-mail").fill("time@novavendas.com.br")
+    page.get_by_label("Senha").fill("tito-senha-1")
+    page.get_by_role("button", name="Criar conta").click()
+    page.get_by_role("link", name="Ver convite").click()
+    shot(page, "invitee-accept")
+    page.get_by_role("button", name="Aceitar convite").click()
+    expect(page.get_by_test_id("whoami")).to_contain_text("Vendedor(a)")
+    with psycopg.connect(db_url) as conn:
+        joined = conn.execute(
+            "select c.name, p.role from profiles p join companies c on c.id = p.company_id"
+            " where p.email = 'time@novavendas.com.br'"
+        ).fetchone()
+        pending = conn.execute("select count(*) from invitations").fetchone()
+    assert joined == ("Nova Vendas Ltda.", "salesperson")
+    assert pending == (0,)
 
 
 def test_a_removed_member_is_signed_out_with_the_reason(sign_in, people, site, db_url):

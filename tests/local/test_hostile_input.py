@@ -170,23 +170,3 @@ def test_an_oversized_upload_is_413_before_it_is_read(seeded, sql) -> None:
     answer = _through_gateway("/api/v1/onboarding/upload-documents", headers, wire)
     assert answer["status"] == 413 and wire.taken == 0
     assert sql.execute("select count(*) as n from public.documents").fetchone()["n"] == 1
-
-
-def test_the_local_signed_upload_has_the_upload_limit(seeded, monkeypatch) -> None:
-    from dojo.settings import get_settings
-
-    monkeypatch.setenv("DOJO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
-    get_settings.cache_clear()
-    try:
-        path = "/api/v1/onboarding/uploads/any-token"
-        over = _Wire(10 * 1024 * 1024 + 1)
-        headers = {"content-type": "application/pdf", "content-length": str(over.left)}
-        answer = _through_gateway(path, headers, over, "PUT")
-        assert answer["status"] == 413 and over.taken == 0
-        assert answer["error"]["details"]["max_bytes"] == 10 * 1024 * 1024
-        under = _Wire(BINARY_BODY_LIMIT_BYTES + 1)  # over Lambda's, under Storage's: passes on
-        headers = {"content-type": "application/pdf", "content-length": str(under.left)}
-        assert _through_gateway(path, headers, under, "PUT")["status"] != 413
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()

@@ -27,6 +27,7 @@ TABLES = (
     "training_sessions",
     "feedback",
     "usage",
+    "invitations",
 )
 
 
@@ -40,6 +41,7 @@ class Tenant:
     persona_active: uuid.UUID
     persona_archived: uuid.UUID
     sessions: dict[uuid.UUID, uuid.UUID]  # salesperson -> session
+    invitation: uuid.UUID
 
 
 def _one(conn: psycopg.Connection[Any], query: str, *params: Any) -> Any:
@@ -101,7 +103,16 @@ def _tenant(conn: psycopg.Connection[Any], name: str) -> Tenant:
         "insert into usage (company_id, kind, provider, operation) values (%s, 'llm', 'x', 'y')",
         (company,),
     )
-    return Tenant(company, users, s2, doc, chunk, personas[0], personas[1], sessions)
+    invitation = _one(
+        conn,
+        "insert into invitations (company_id, email, token_hash, invited_by, expires_at)"
+        " values (%s, %s, %s, %s, now() + interval '7 days') returning id",
+        company,
+        f"new@{name}.test",
+        uuid.uuid4().hex * 2,
+        users["admin"],
+    )
+    return Tenant(company, users, s2, doc, chunk, personas[0], personas[1], sessions, invitation)
 
 
 @pytest.fixture
@@ -162,6 +173,7 @@ def test_select_matrix(db_url, tenants, role):
         if manager
         else {str(me.sessions[me.users["salesperson"]])},
         "usage": {"1"} if role == "admin" else set(),
+        "invitations": {str(me.invitation)} if manager else set(),
     }
     expected["feedback"] = expected["training_sessions"]
     for table in TABLES:
@@ -220,10 +232,15 @@ def _insert_statements(t: Tenant, company: uuid.UUID) -> dict[str, tuple[str, tu
             " values (%s, 'llm', 'x', 'y')",
             (company,),
         ),
+        "invitations": (
+            "insert into invitations (company_id, email, token_hash, invited_by, expires_at)"
+            " values (%s, 'x@new.test', %s, auth.uid(), now() + interval '1 day')",
+            (company, uuid.uuid4().hex * 2),
+        ),
     }
 
 
-MANAGER_WRITABLE = {"documents", "knowledge_base", "personas"}
+MANAGER_WRITABLE = {"documents", "knowledge_base", "personas", "invitations"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -253,6 +270,10 @@ _UPDATES = {
     "training_sessions": ("update training_sessions set status = 'ended' where id = %s", "session"),
     "feedback": ("update feedback set override_note = 'x' where session_id = %s", "session"),
     "usage": ("update usage set cost_usd = 0 where company_id = %s", "company"),
+    "invitations": (
+        "update invitations set full_name = 'x', invited_by = auth.uid() where id = %s",
+        "invitation",
+    ),
 }
 
 
@@ -264,6 +285,7 @@ def _target(t: Tenant, kind: str) -> Any:
         "chunk": t.chunk,
         "persona": t.persona_active,
         "session": t.sessions[t.other_salesperson],
+        "invitation": t.invitation,
     }[kind]
 
 
@@ -294,7 +316,12 @@ def test_update_matrix(db_url, tenants, role, table):
 @pytest.mark.parametrize("table", sorted(MANAGER_WRITABLE))
 def test_moving_a_row_to_another_company_is_refused(db_url, tenants, table):
     me, other = tenants["alpha"], tenants["beta"]
-    key = {"documents": "document", "knowledge_base": "chunk", "personas": "persona"}[table]
+    key = {
+        "documents": "document",
+        "knowledge_base": "chunk",
+        "personas": "persona",
+        "invitations": "invitation",
+    }[table]
     with pytest.raises((Denied, psycopg.errors.ForeignKeyViolation)):
         run_as(
             db_url,
@@ -326,6 +353,7 @@ _DELETES = {
     "training_sessions": ("delete from training_sessions where id = %s", "session"),
     "feedback": ("delete from feedback where session_id = %s", "session"),
     "usage": ("delete from usage where company_id = %s", "company"),
+    "invitations": ("delete from invitations where id = %s", "invitation"),
 }
 
 
@@ -369,4 +397,31 @@ def test_hook_is_not_callable_by_users(db_url, tenants):
             db_url,
             _claims(tenants["alpha"], "admin"),
             "select public.custom_access_token_hook('{}'::jsonb)",
+        )
+
+
+def test_invitations_keep_their_token_hash_and_admin_invites_to_admins(db_url, tenants):
+    me = tenants["alpha"]
+    for role in ROLES:
+        with pytest.raises(Denied):
+            run_as(db_url, _claims(me, role), "select token_hash from public.invitations")
+    admin_invite = (
+        "insert into invitations (company_id, email, role, token_hash, invited_by, expires_at)"
+        " values (%s, 'boss@new.test', 'admin', %s, auth.uid(), now() + interval '1 day')"
+    )
+    with pytest.raises(Denied):
+        run_as(db_url, _claims(me, "manager"), admin_invite, me.company, uuid.uuid4().hex * 2)
+    assert run_as(db_url, _claims(me, "admin"), admin_invite, me.company, uuid.uuid4().hex * 2)
+    forged_inviter = (
+        "insert into invitations (company_id, email, token_hash, invited_by, expires_at)"
+        " values (%s, 'x@new.test', %s, %s, now() + interval '1 day')"
+    )
+    with pytest.raises(Denied):
+        run_as(
+            db_url,
+            _claims(me, "manager"),
+            forged_inviter,
+            me.company,
+            uuid.uuid4().hex * 2,
+            me.users["admin"],
         )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
-from dojo.settings import get_settings
 from dojo_local import keys
 
 
@@ -44,7 +42,15 @@ def test_member_of_a_company_cannot_create_another(api, make_user):
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"name": ""}, {"name": "x" * 201}, {"name": "x", "locale": "fr"}]
+    "body",
+    [
+        {},
+        {"name": ""},
+        {"name": "   "},
+        {"name": "\t\n "},
+        {"name": "x" * 201},
+        {"name": "x", "locale": "fr"},
+    ],
 )
 def test_company_validation(api, world, sql, body):
     headers = _token_without_company(world, sql, f"{uuid.uuid4().hex[:6]}@new.test")
@@ -70,101 +76,11 @@ def test_salesperson_cannot_list_or_invite(api, make_user):
     assert response.status_code == 403
 
 
-def test_manager_invites_a_salesperson_locally(api, make_user, sql):
-    manager = make_user("Acme", "manager")
-    invite = {"email": "New.Seller@Acme.com.br", "role": "salesperson", "full_name": "Nova"}
-    response = api.post("/api/v1/auth/members/invite", json=invite, headers=manager.headers)
-    assert response.status_code == 201
-    assert response.json()["email"] == "new.seller@acme.com.br"
-    profile = sql.execute(
-        "select p.company_id, p.role from profiles p join auth.users u on u.id = p.id"
-        " where u.email = 'new.seller@acme.com.br'"
-    ).fetchone()
-    assert profile == {"company_id": manager.company_id, "role": "salesperson"}
-    again = api.post("/api/v1/auth/members/invite", json=invite, headers=manager.headers)
-    assert again.status_code == 409
-
-
 def test_manager_cannot_invite_an_admin(api, make_user):
     manager = make_user("Acme", "manager")
     invite = {"email": "boss@acme.com.br", "role": "admin"}
     response = api.post("/api/v1/auth/members/invite", json=invite, headers=manager.headers)
     assert response.status_code == 403
-
-
-def test_inviting_someone_from_another_company_reveals_nothing(api, make_user):
-    manager = make_user("Acme", "manager")
-    other = make_user("Beta", "salesperson")
-    invite = {"email": other.email, "role": "salesperson"}
-    response = api.post("/api/v1/auth/members/invite", json=invite, headers=manager.headers)
-    assert response.status_code == 409
-    assert "Beta" not in response.text and "another" not in response.text
-
-
-def test_invite_through_supabase_auth_admin_api(api, make_user, mock_http, monkeypatch, sql):
-    monkeypatch.setenv("DOJO_AUTH_ADMIN_PROVIDER", "supabase")
-    monkeypatch.setenv("DOJO_SUPABASE_URL", "https://proj.supabase.co")
-    monkeypatch.setenv("DOJO_SUPABASE_SERVICE_KEY", "service-key-secret")
-    get_settings.cache_clear()
-    invited_id = str(uuid.uuid4())
-    # Supabase Auth creates the user row when it sends the invitation
-    sql.execute("insert into auth.users (id, email) values (%s, 'rep@acme.com.br')", (invited_id,))
-    route = mock_http.post("https://proj.supabase.co/auth/v1/invite").mock(
-        return_value=httpx.Response(
-            200,
-            json={
-                "id": invited_id,
-                "aud": "authenticated",
-                "role": "authenticated",
-                "email": "rep@acme.com.br",
-                "invited_at": "2026-11-26T10:00:00Z",
-                "app_metadata": {"provider": "email"},
-                "user_metadata": {"full_name": "Rep"},
-                "created_at": "2026-11-26T10:00:00Z",
-                "updated_at": "2026-11-26T10:00:00Z",
-            },
-        )
-    )
-    manager = make_user("Acme", "manager")
-    try:
-        response = api.post(
-            "/api/v1/auth/members/invite",
-            json={"email": "rep@acme.com.br", "role": "salesperson", "full_name": "Rep"},
-            headers=manager.headers,
-        )
-    finally:
-        get_settings.cache_clear()
-    assert response.status_code == 201
-    assert response.json()["id"] == invited_id
-    sent = route.calls[0].request
-    assert sent.headers["apikey"] == "service-key-secret"
-    assert b"rep@acme.com.br" in sent.content
-    role = sql.execute("select role from profiles where id = %s", (invited_id,)).fetchone()
-    assert role == {"role": "salesperson"}
-
-
-def test_invite_upstream_failure_is_502_and_writes_nothing(
-    api, make_user, mock_http, monkeypatch, sql
-):
-    monkeypatch.setenv("DOJO_AUTH_ADMIN_PROVIDER", "supabase")
-    monkeypatch.setenv("DOJO_SUPABASE_URL", "https://proj.supabase.co")
-    monkeypatch.setenv("DOJO_SUPABASE_SERVICE_KEY", "service-key-secret")
-    get_settings.cache_clear()
-    mock_http.post("https://proj.supabase.co/auth/v1/invite").mock(
-        return_value=httpx.Response(500, json={"code": 500, "msg": "boom"})
-    )
-    manager = make_user("Acme", "manager")
-    before = sql.execute("select count(*) as n from profiles").fetchone()["n"]
-    try:
-        response = api.post(
-            "/api/v1/auth/members/invite",
-            json={"email": "rep@acme.com.br", "role": "salesperson"},
-            headers=manager.headers,
-        )
-    finally:
-        get_settings.cache_clear()
-    assert response.status_code == 502
-    assert sql.execute("select count(*) as n from profiles").fetchone()["n"] == before
 
 
 def test_admin_changes_roles_but_the_last_admin_stays(api, make_user):

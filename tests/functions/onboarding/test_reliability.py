@@ -12,10 +12,11 @@ import pytest
 import respx
 
 from dojo.errors import ServiceUnavailable
-from dojo.providers import embeddings
+from dojo.providers import embeddings, storage
 from dojo_local import dispatcher
 from dojo_local.offline.embeddings import offline_vector
-from onboarding import ingest, storage, sweeper
+from onboarding import ingest, sweeper
+from onboarding.store import pipeline
 
 from .conftest import SALES_TEXT, chunks, document, make_pdf, upload
 
@@ -236,7 +237,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
     assert len(old) > 2
 
     calls = {"n": 0}
-    real = ingest.jsonb
+    real = pipeline.jsonb
 
     def failing_jsonb(value):
         calls["n"] += 1
@@ -244,7 +245,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
             raise RuntimeError("worker died mid-write")
         return real(value)
 
-    monkeypatch.setattr(ingest, "jsonb", failing_jsonb)
+    monkeypatch.setattr(pipeline, "jsonb", failing_jsonb)
     response = api.post(f"/api/v1/onboarding/documents/{doc}/reprocess", headers=manager.headers)
     assert response.status_code == 202
     process()
@@ -257,7 +258,7 @@ def test_reprocess_replaces_chunks_in_one_transaction(
         "O processamento parou por um erro inesperado. Vamos tentar de novo automaticamente."
     )
 
-    monkeypatch.setattr(ingest, "jsonb", real)
+    monkeypatch.setattr(pipeline, "jsonb", real)
     assert (
         api.post(
             f"/api/v1/onboarding/documents/{doc}/reprocess", headers=manager.headers

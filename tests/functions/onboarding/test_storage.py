@@ -9,7 +9,9 @@ import httpx
 import pytest
 
 from dojo.errors import ServiceUnavailable, Unauthorized
-from onboarding import storage
+from dojo.providers import storage
+from dojo_local.offline.storage import LocalStorage, UploadGrant
+from onboarding.documents import object_path
 
 SUPABASE = "https://proj.supabase.test"
 OBJECT = f"{SUPABASE}/storage/v1/object"
@@ -64,10 +66,12 @@ def test_signed_upload_url(bucket, mock_http) -> None:
             200, json={"url": f"/object/upload/sign/documents/{PATH}?token=tok123"}
         )
     )
-    signed = bucket.signed_upload(PATH)
+    signed = bucket.signed_upload(PATH, 1000)
     assert signed.token == "tok123"
     assert signed.url.startswith(f"{OBJECT}/upload/sign/documents/")
     assert signed.method == "PUT"
+    # never upsert: the link can create the object once and cannot overwrite it
+    assert "x-upsert" not in mock_http.calls.last.request.headers
 
 
 def test_outage_is_service_unavailable(bucket, mock_http) -> None:
@@ -85,10 +89,10 @@ def test_outage_is_service_unavailable(bucket, mock_http) -> None:
 
 def test_local_upload_tokens_expire_and_cannot_be_forged(tmp_path, settings_env) -> None:
     settings_env(upload_url_seconds=60)
-    local = storage.LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "secret")
-    signed = local.signed_upload(PATH)
-    assert local.verify_upload_token(signed.token) == PATH
-    other = storage.LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "other")
+    local = LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "secret")
+    signed = local.signed_upload(PATH, 10)
+    assert local.verify_upload_token(signed.token) == UploadGrant(PATH, 10)
+    other = LocalStorage(tmp_path, "documents", "http://127.0.0.1:1", "other")
     with pytest.raises(Unauthorized):
         other.verify_upload_token(signed.token)
     with pytest.raises(Unauthorized):
@@ -98,4 +102,4 @@ def test_local_upload_tokens_expire_and_cannot_be_forged(tmp_path, settings_env)
 def test_storage_keys_are_ascii_and_keep_the_tenant_layout() -> None:
     assert storage.safe_key("Apresentação Comercial (v2).pdf") == "Apresentacao_Comercial_v2_.pdf"
     assert storage.safe_key("../../etc/passwd") == "etc_passwd"
-    assert storage.object_path("c", "d", "ação.docx") == "c/d/acao.docx"
+    assert object_path("c", "d", "ação.docx") == "c/d/acao.docx"

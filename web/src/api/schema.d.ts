@@ -24,6 +24,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invitations
+         * @description The company's pending invitations (managers and admins).
+         */
+        get: operations["list_invitations_api_v1_auth_invitations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description The signed-in invitee (confirmed email = the invited one) joins the company.
+         */
+        post: operations["accept_invitation_api_v1_auth_invitations_accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Invitation
+         * @description Revoke a pending invitation: its link stops working.
+         */
+        delete: operations["revoke_invitation_api_v1_auth_invitations__invitation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -75,7 +135,10 @@ export interface paths {
         put?: never;
         /**
          * Invite
-         * @description Invite someone by email with a role.
+         * @description Invite someone by email with a role: a pending invitation they accept (or not).
+         *
+         *     The answer has the same status and shape whether the email is unknown, known or in another
+         *     company; only members of the caller's own company are refused (409), as the list shows them.
          */
         post: operations["invite_api_v1_auth_members_invite_post"];
         delete?: never;
@@ -351,7 +414,7 @@ export interface paths {
         put?: never;
         /**
          * Upload Url
-         * @description A signed URL to upload a large file directly to storage (processing starts on arrival).
+         * @description A signed URL to upload a large file directly to storage, once, at most `bytes`.
          */
         post: operations["upload_url_api_v1_onboarding_upload_url_post"];
         delete?: never;
@@ -634,6 +697,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptIn
+         * @description The token of the invitation link.
+         */
+        AcceptIn: {
+            /** Token */
+            token: string;
+        };
+        /**
+         * AcceptedOut
+         * @description The company the invitee joined.
+         */
+        AcceptedOut: {
+            company: components["schemas"]["CompanyOut"];
+            /** Message */
+            message: string;
+            /** Refresh Required */
+            refresh_required: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+        };
         /** Body_upload_documents_api_v1_onboarding_upload_documents_post */
         Body_upload_documents_api_v1_onboarding_upload_documents_post: {
             /** Files */
@@ -714,6 +801,22 @@ export interface components {
             series: components["schemas"]["SeriesPoint"][];
         };
         /**
+         * CompanyCreatedOut
+         * @description The company just created; the caller is its admin once their token is refreshed.
+         */
+        CompanyCreatedOut: {
+            company: components["schemas"]["CompanyOut"];
+            /** Message */
+            message: string;
+            /** Refresh Required */
+            refresh_required: boolean;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+        };
+        /**
          * CompanyIn
          * @description A new company.
          */
@@ -726,6 +829,24 @@ export interface components {
              * @enum {string}
              */
             locale?: "pt-BR" | "en-US";
+            /** Name */
+            name: string;
+        };
+        /**
+         * CompanyOut
+         * @description A company as its members see it.
+         */
+        CompanyOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Locale
+             * @enum {string}
+             */
+            locale: "pt-BR" | "en-US";
             /** Name */
             name: string;
         };
@@ -779,8 +900,11 @@ export interface components {
             bytes: number | null;
             /** Chunk Count */
             chunk_count: number;
-            /** Created At */
-            created_at: unknown;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
             /** Embeddings Created */
             embeddings_created: number;
             /**
@@ -805,17 +929,23 @@ export interface components {
             /** Pages */
             pages: number | null;
             /** Processed At */
-            processed_at: unknown | null;
+            processed_at: string | null;
             /** Progress */
             progress: number;
             /** Retryable */
             retryable: boolean;
             /** Sha256 */
             sha256: string | null;
-            /** Status */
-            status: string;
-            /** Updated At */
-            updated_at: unknown;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "ready" | "failed";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
             /** Uploaded By */
             uploaded_by: string | null;
         };
@@ -1153,6 +1283,48 @@ export interface components {
             user_id: string;
         };
         /**
+         * InvitationOut
+         * @description A pending invitation. The answer to an invite has this shape whoever the email is.
+         */
+        InvitationOut: {
+            /**
+             * Accept Url
+             * @description local only: the link to pass on (in production Supabase emails it)
+             */
+            accept_url?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Expired
+             * @default false
+             */
+            expired?: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Full Name */
+            full_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Invited By */
+            invited_by: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+        };
+        /**
          * InviteIn
          * @description An invitation to join the caller's company.
          */
@@ -1172,6 +1344,24 @@ export interface components {
             role?: "salesperson" | "manager" | "admin";
         };
         /**
+         * MeOut
+         * @description The caller: user, company and role (company and role are null before joining one).
+         */
+        MeOut: {
+            company: components["schemas"]["CompanyOut"] | null;
+            /** Email */
+            email: string | null;
+            /** Full Name */
+            full_name: string | null;
+            /** Role */
+            role: ("salesperson" | "manager" | "admin") | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
          * Member
          * @description The salesperson of a session (team view).
          */
@@ -1180,6 +1370,31 @@ export interface components {
             email: string | null;
             /** Name */
             name: string | null;
+        };
+        /**
+         * MemberOut
+         * @description A member of the caller's company.
+         */
+        MemberOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string | null;
+            /** Full Name */
+            full_name: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
         };
         /**
          * MessageIn
@@ -1963,6 +2178,26 @@ export interface components {
             session_id: string;
         };
         /**
+         * StatusOut
+         * @description What onboarding produced for the company: documents per status, chunks, embeddings.
+         */
+        StatusOut: {
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Bytes */
+            bytes: number;
+            /** Chunks */
+            chunks: number;
+            /** Documents */
+            documents: number;
+            /** Embedding Model */
+            embedding_model: string;
+            /** Embeddings Created */
+            embeddings_created: number;
+        };
+        /**
          * StatusReply
          * @description A `status-update` applied: the session's status afterwards (None: no session for it).
          */
@@ -2139,7 +2374,7 @@ export interface components {
         };
         /**
          * UploadUrlOut
-         * @description Where to PUT the file; processing starts when it lands.
+         * @description Where to PUT the file (once, at most `bytes`); processing starts when it lands.
          */
         UploadUrlOut: {
             /**
@@ -2174,8 +2409,11 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "processing" | "ready" | "failed";
         };
         /**
          * UsageMonth
@@ -2250,10 +2488,126 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CompanyCreatedOut"];
                 };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_invitations_api_v1_auth_invitations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"][];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    accept_invitation_api_v1_auth_invitations_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedOut"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_invitation_api_v1_auth_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description the request was refused */
             "4XX": {
@@ -2290,9 +2644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
             /** @description the request was refused */
@@ -2335,9 +2687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["MemberOut"][];
                 };
             };
             /** @description the request was refused */
@@ -2379,9 +2729,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InvitationOut"];
                 };
             };
             /** @description the request was refused */
@@ -2463,9 +2811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MemberOut"];
                 };
             };
             /** @description the request was refused */
@@ -2736,7 +3082,7 @@ export interface operations {
     list_documents_api_v1_onboarding_documents_get: {
         parameters: {
             query?: {
-                status?: string | null;
+                status?: ("pending" | "processing" | "ready" | "failed") | null;
                 /** @description how many items at most (1 to 500) */
                 limit?: number;
                 /** @description how many items to skip (0 to 1000000) */
@@ -2951,9 +3297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["StatusOut"];
                 };
             };
             /** @description the request was refused */

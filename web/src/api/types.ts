@@ -3,37 +3,15 @@ import type { components } from "./schema";
 // Response shapes the API documents loosely (`dict[str, Any]` in the functions) are described
 // here, field for field as the functions answer them; documented ones come from the schema.
 
-/** A document's processing status (the schema types it as a plain string). */
-export type DocumentStatus = "pending" | "processing" | "ready" | "failed";
-export type DocumentOut = Omit<components["schemas"]["DocumentOut"], "status"> & { status: DocumentStatus };
+export type DocumentOut = components["schemas"]["DocumentOut"];
+export type DocumentStatus = DocumentOut["status"];
 export type SearchHit = components["schemas"]["SearchHit"];
 export type UploadOut = components["schemas"]["UploadOut"];
-
-export type Role = "salesperson" | "manager" | "admin";
-
-export interface Me {
-  user_id: string;
-  email: string | null;
-  full_name: string | null;
-  company: { id: string; name: string; locale: string } | null;
-  role: Role | null;
-}
-
-export interface Member {
-  id: string;
-  email: string;
-  full_name: string | null;
-  role: Role;
-}
-
-export interface KnowledgeStatus {
-  documents: number;
-  by_status: Partial<Record<"pending" | "processing" | "ready" | "failed", number>>;
-  chunks: number;
-  embeddings_created: number;
-  bytes: number;
-  embedding_model: string;
-}
+export type KnowledgeStatus = components["schemas"]["StatusOut"];
+export type Me = components["schemas"]["MeOut"];
+export type Member = components["schemas"]["MemberOut"];
+export type Invitation = components["schemas"]["InvitationOut"];
+export type Role = Member["role"];
 
 /** A persona whole, as managers and admins read it. */
 export type Persona = components["schemas"]["PersonaOut"];

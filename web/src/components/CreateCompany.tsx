@@ -1,10 +1,28 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import Link from "next/link";
+import { useEffect, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
 import { useAuth } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
+import { invitationHref, rememberedInvitation } from "@/lib/invitation";
 import { Card, button, input, label, useErrorMessage } from "./ui";
+
+/** An invitation link opened before signing in, waiting to be accepted. */
+function PendingInvitation() {
+  const { t } = useI18n();
+  const [token, setToken] = useState<string | null>(null);
+  useEffect(() => setToken(rememberedInvitation()), []);
+  if (!token) return null;
+  return (
+    <div role="status" className="mb-4 rounded-md border border-indigo-200 bg-indigo-50 p-4 text-sm text-indigo-900">
+      <p>{t("invitation.pending")}</p>
+      <Link href={invitationHref(token)} className={`${button} mt-3`}>
+        {t("invitation.open")}
+      </Link>
+    </div>
+  );
+}
 
 /** A signed-up person without a company creates one (and becomes its admin), or waits for an invite. */
 export function CreateCompany() {
@@ -30,6 +48,7 @@ export function CreateCompany() {
 
   return (
     <div className="mx-auto max-w-lg">
+      <PendingInvitation />
       <Card title={t("company.title")}>
         <p className="mb-4 text-sm text-slate-600">{t("auth.noCompany")}</p>
         <form onSubmit={submit} className="space-y-4">

@@ -2,12 +2,12 @@
 
 import { useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Me, Member, Role } from "@/api/types";
+import type { Invitation, Me, Member, Role } from "@/api/types";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, button, buttonDanger, input, label, useErrorMessage } from "@/components/ui";
 import { hasRole } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
-import { useResource } from "@/lib/useResource";
+import { useResource, type Resource } from "@/lib/useResource";
 
 const ROLES: Role[] = ["salesperson", "manager", "admin"];
 
@@ -19,14 +19,17 @@ function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
   const [role, setRole] = useState<Role>("salesperson");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [link, setLink] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setMessage(null);
+    setLink(null);
     try {
-      await api.post("/api/v1/auth/members/invite", { body: { email: email.trim(), full_name: fullName.trim() || null, role } });
-      setMessage({ ok: true, text: t("members.invited", { email: email.trim() }) });
+      const invitation = await api.post("/api/v1/auth/members/invite", { body: { email: email.trim(), full_name: fullName.trim() || null, role } });
+      setMessage({ ok: true, text: `${t("members.invited", { email: email.trim() })} ${t("members.pendingNote")}` });
+      setLink(invitation.accept_url ?? null);
       setEmail("");
       setFullName("");
       onInvited();
@@ -74,6 +77,14 @@ function Invite({ me, onInvited }: { me: Me; onInvited: () => void }) {
             {message.text}
           </p>
         )}
+        {link && (
+          <p className="text-sm text-slate-700 sm:col-span-4">
+            {t("members.acceptLink")}{" "}
+            <a href={link} data-testid="accept-link" className="break-all font-mono text-xs text-indigo-700 underline">
+              {link}
+            </a>
+          </p>
+        )}
       </form>
     </Card>
   );
@@ -97,7 +108,7 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
   }
 
   async function remove() {
-    if (!window.confirm(t("members.confirmRemove", { name: member.full_name ?? member.email }))) return;
+    if (!window.confirm(t("members.confirmRemove", { name: member.full_name ?? member.email ?? "" }))) return;
     setError(null);
     try {
       await api.delete("/api/v1/auth/members/{member_id}", { path: { member_id: member.id } });
@@ -121,7 +132,7 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
       <td className="py-2 pr-3">
         {admin && !self ? (
           <select
-            aria-label={t("members.roleOf", { name: member.full_name ?? member.email })}
+            aria-label={t("members.roleOf", { name: member.full_name ?? member.email ?? "" })}
             className="rounded-md border border-slate-300 px-2 py-1 text-sm"
             value={member.role}
             onChange={(e) => void change(e.target.value as Role)}
@@ -144,6 +155,64 @@ function MemberRow({ member, me, onChanged }: { member: Member; me: Me; onChange
         )}
       </td>
     </tr>
+  );
+}
+
+function Invitations({ invitations, onChanged }: { invitations: Resource<Invitation[]>; onChanged: () => void }) {
+  const { t, date } = useI18n();
+  const errorMessage = useErrorMessage();
+  const [error, setError] = useState<string | null>(null);
+
+  async function revoke(invitation: Invitation) {
+    if (!window.confirm(t("members.confirmRevoke", { email: invitation.email }))) return;
+    setError(null);
+    try {
+      await api.delete("/api/v1/auth/invitations/{invitation_id}", { path: { invitation_id: invitation.id } });
+      onChanged();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }
+
+  return (
+    <Card title={t("members.invitations")}>
+      {error && (
+        <p role="alert" className="mb-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      {invitations.loading ? (
+        <Loading />
+      ) : invitations.error ? (
+        <ErrorBox error={invitations.error} onRetry={() => void invitations.reload()} />
+      ) : invitations.data && invitations.data.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm" data-testid="invitations-table">
+            <tbody>
+              {invitations.data.map((invitation) => (
+                <tr key={invitation.id} className="border-t border-slate-100">
+                  <th scope="row" className="py-2 pr-3 text-left font-medium">
+                    {invitation.full_name ?? "—"}
+                    <span className="block text-xs font-normal text-slate-500">{invitation.email}</span>
+                  </th>
+                  <td className="py-2 pr-3">{t(`role.${invitation.role}`)}</td>
+                  <td className={`py-2 pr-3 text-xs ${invitation.expired ? "text-amber-700" : "text-slate-500"}`}>
+                    {invitation.expired ? t("members.expired") : t("members.expires", { date: date(invitation.expires_at) })}
+                  </td>
+                  <td className="py-2 text-right">
+                    <button type="button" className={buttonDanger} onClick={() => void revoke(invitation)}>
+                      {t("members.revoke")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <Empty>{t("members.noInvitations")}</Empty>
+      )}
+    </Card>
   );
 }
 
@@ -194,11 +263,12 @@ function Usage() {
 function Members({ me }: { me: Me }) {
   const { t } = useI18n();
   const members = useResource(() => api.get<"/api/v1/auth/members", Member[]>("/api/v1/auth/members"), []);
+  const invitations = useResource<Invitation[]>(() => api.get("/api/v1/auth/invitations"), []);
   return (
     <>
       <PageTitle subtitle={t("members.subtitle")}>{t("members.title")}</PageTitle>
       <div className="space-y-6">
-        <Invite me={me} onInvited={() => void members.reload()} />
+        <Invite me={me} onInvited={() => void invitations.reload()} />
         <Card title={t("members.list")}>
           {members.loading ? (
             <Loading />
@@ -218,6 +288,7 @@ function Members({ me }: { me: Me }) {
             <Empty>{t("members.empty")}</Empty>
           )}
         </Card>
+        <Invitations invitations={invitations} onChanged={() => void invitations.reload()} />
         {hasRole(me.role, "admin") && <Usage />}
       </div>
     </>

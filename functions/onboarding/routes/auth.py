@@ -1,9 +1,9 @@
-"""The `/api/v1/auth` routes: who am I, create a company, members."""
+"""The `/api/v1/auth` routes: who am I, create a company, members and invitations."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
@@ -11,7 +11,18 @@ from dojo.auth import Admin, Manager, Principal, authenticated, signed_in
 from dojo.db import TenantDB, service_transaction, tenant_transaction
 from dojo.http import CredentialsFirst
 from dojo.pagination import MAX_LIMIT, Limit, Offset
-from onboarding import members
+from onboarding import invitations, members
+from onboarding.models import (
+    AcceptedOut,
+    AcceptIn,
+    CompanyCreatedOut,
+    CompanyIn,
+    InvitationOut,
+    InviteIn,
+    MemberOut,
+    MeOut,
+    RoleChangeIn,
+)
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], route_class=CredentialsFirst)
 Authenticated = Annotated[Principal, Depends(authenticated)]
@@ -19,7 +30,7 @@ SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
 @router.get("/me")
-def get_me(principal: SignedIn) -> dict[str, Any]:
+def get_me(principal: SignedIn) -> MeOut:
     """The caller: user, and their present company and role (403 `access_removed` once removed)."""
     if principal.company_id is None:
         return members.me(None, principal)
@@ -28,7 +39,7 @@ def get_me(principal: SignedIn) -> dict[str, Any]:
 
 
 @router.post("/company", status_code=201)
-def create_company(principal: Authenticated, body: members.CompanyIn) -> dict[str, Any]:
+def create_company(principal: Authenticated, body: CompanyIn) -> CompanyCreatedOut:
     """Create a company for a signed-up user without one; they become its admin."""
     with service_transaction() as conn:
         return members.create_company(conn, principal, body)
@@ -37,21 +48,23 @@ def create_company(principal: Authenticated, body: members.CompanyIn) -> dict[st
 @router.get("/members")
 def list_members(
     _: Manager, conn: TenantDB, limit: Limit = MAX_LIMIT, offset: Offset = 0
-) -> list[dict[str, Any]]:
+) -> list[MemberOut]:
     """Members of the caller's company."""
     return members.list_members(conn, limit=limit, offset=offset)
 
 
 @router.post("/members/invite", status_code=201)
-def invite(principal: Manager, conn: TenantDB, body: members.InviteIn) -> dict[str, Any]:
-    """Invite someone by email with a role."""
-    return members.invite(conn, principal, body)
+def invite(principal: Manager, body: InviteIn) -> InvitationOut:
+    """Invite someone by email with a role: a pending invitation they accept (or not).
+
+    The answer has the same status and shape whether the email is unknown, known or in another
+    company; only members of the caller's own company are refused (409), as the list shows them.
+    """
+    return invitations.invite(principal, body)
 
 
 @router.patch("/members/{member_id}")
-def change_role(
-    _: Admin, conn: TenantDB, member_id: uuid.UUID, body: members.RoleChangeIn
-) -> dict[str, Any]:
+def change_role(_: Admin, conn: TenantDB, member_id: uuid.UUID, body: RoleChangeIn) -> MemberOut:
     """Change a member's role (admin only; the last admin stays)."""
     return members.change_role(conn, member_id, body)
 
@@ -61,3 +74,22 @@ def remove_member(_: Admin, conn: TenantDB, member_id: uuid.UUID) -> Response:
     """Remove a member from the company (admin only; the last admin stays)."""
     members.remove(conn, member_id)
     return Response(status_code=204)
+
+
+@router.get("/invitations")
+def list_invitations(principal: Manager) -> list[InvitationOut]:
+    """The company's pending invitations (managers and admins)."""
+    return invitations.pending(principal)
+
+
+@router.delete("/invitations/{invitation_id}", status_code=204)
+def revoke_invitation(principal: Manager, invitation_id: uuid.UUID) -> Response:
+    """Revoke a pending invitation: its link stops working."""
+    invitations.revoke(principal, invitation_id)
+    return Response(status_code=204)
+
+
+@router.post("/invitations/accept")
+def accept_invitation(principal: Authenticated, body: AcceptIn) -> AcceptedOut:
+    """The signed-in invitee (confirmed email = the invited one) joins the company."""
+    return invitations.accept(principal, body.token)
