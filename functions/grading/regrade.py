@@ -9,7 +9,7 @@ row lock in `grade_session` ("in_progress" for the second, which leaves the mark
 A failed regrade clears the marker too: the error is recorded in `grading_error` by
 `grade_session`, the previous feedback is untouched, and the scorecard says the regrade failed;
 a manager may ask again. Only a request whose hook was lost (marker older than
-`PENDING_SECONDS`) is dispatched again by the sweeper, at most `grading_max_attempts` times.
+`grading_pending_seconds`) is dispatched again by the sweeper, at most `grading_max_attempts` times.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from dojo.observability import logger
 from dojo.settings import get_settings
 from grading.grade import grade_session
 
-PENDING_SECONDS = 300
 STATUS_URL = "/api/v1/feedback/sessions/{}"
 
 
@@ -82,10 +81,11 @@ def run(session_id: uuid.UUID, company_id: uuid.UUID) -> dict[str, Any]:
 def sweep(limit: int) -> dict[str, int]:
     """Dispatch again the regrade requests whose hook was lost; run them here when no hook is
     configured; give up on the ones out of attempts. Returns counts by outcome."""
+    settings = get_settings()
     with service_transaction() as conn:
         rows = conn.execute(
             "select * from private.sweep_regrades(%s, %s, %s)",
-            (PENDING_SECONDS, get_settings().grading_max_attempts, limit),
+            (settings.grading_pending_seconds, settings.grading_max_attempts, limit),
         ).fetchall()
     counts: dict[str, int] = {}
     for row in rows:

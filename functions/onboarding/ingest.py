@@ -65,7 +65,7 @@ class _Superseded(Exception):
 
 
 def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
-    stale = get_settings().processing_stale_seconds
+    stale = get_settings().onboarding_stale_seconds
     with service_transaction() as conn:
         row = conn.execute(
             "select * from private.claim_document(%s, %s, %s)", (document_id, company_id, stale)
@@ -182,7 +182,7 @@ def _fail(claim: _Claim, problem: DocumentProblem) -> str:
     """Record the failure in the company's language; returns the message stored."""
     message = problem.text(claim.locale)
     retryable = isinstance(problem, _Passing)
-    if retryable and claim.attempts >= get_settings().max_processing_attempts:
+    if retryable and claim.attempts >= get_settings().onboarding_max_attempts:
         message = text("gave_up", claim.locale, message=message, attempts=claim.attempts)
         retryable = False
     elif retryable:

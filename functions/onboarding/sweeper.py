@@ -19,9 +19,7 @@ from onboarding import ingest
 from onboarding.messages import every_locale
 
 
-def sweep(
-    *, pending_seconds: int = 120, limit: int = 50, budget_seconds: float = 240.0
-) -> dict[str, Any]:
+def sweep(*, limit: int = 50, budget_seconds: float = 240.0) -> dict[str, Any]:
     """Finish what the hooks did not; returns counts per outcome."""
     settings = get_settings()
     started = time.monotonic()
@@ -33,9 +31,9 @@ def sweep(
         rows = conn.execute(
             "select * from private.documents_to_sweep(%s, %s, %s, %s)",
             (
-                pending_seconds,
-                settings.processing_stale_seconds,
-                settings.max_processing_attempts,
+                settings.onboarding_pending_seconds,
+                settings.onboarding_stale_seconds,
+                settings.onboarding_max_attempts,
                 limit,
             ),
         ).fetchall()

@@ -18,12 +18,10 @@ from dojo.auth import Principal
 from dojo.db import Connection, jsonb, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
+from dojo.settings import get_settings
 from personas import service
 from personas.schema import GenerateIn, GenerationOut
 
-# a worker silent this long is dead: the Lambda timeout (300 s) is well below it
-STALE_SECONDS = 600
-MAX_ATTEMPTS = 3
 UNEXPECTED = "the persona generation failed unexpectedly; nothing was saved. Try again."
 NO_REQUESTER = "the manager who asked for this generation no longer exists; nothing was saved"
 
@@ -88,10 +86,16 @@ def _requester(job: dict[str, Any]) -> Principal:
 
 def process(generation_id: uuid.UUID, company_id: uuid.UUID) -> Outcome:
     """Run the job if it can be claimed (a duplicate delivery finds nothing: `skipped`)."""
+    settings = get_settings()
     with service_transaction() as conn:
         job = conn.execute(
             "select * from private.claim_persona_generation(%s, %s, %s, %s)",
-            (generation_id, company_id, STALE_SECONDS, MAX_ATTEMPTS),
+            (
+                generation_id,
+                company_id,
+                settings.personas_stale_seconds,
+                settings.personas_max_attempts,
+            ),
         ).fetchone()
     if job is None:
         return Outcome(generation_id, "skipped")

@@ -20,8 +20,6 @@ from dojo.settings import get_settings
 from dojo.vapi import VapiClient, apply_call_report, report_from_call
 
 BATCH = 50
-GRACE_SECONDS = 600  # the report normally lands within seconds of the call's end
-GIVE_UP_SECONDS = 4 * 3600
 
 
 def _end(session_id: Any, status: str, reason: str) -> None:
@@ -45,7 +43,7 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
                 with service_transaction() as conn:
                     apply_call_report(conn, report_from_call(call))
                 return "recovered"
-    if row["age_seconds"] > GIVE_UP_SECONDS:
+    if row["age_seconds"] > get_settings().session_report_give_up_seconds:
         _end(row["id"], "ended", "no-call-report")
         return "closed"
     return "pending"
@@ -60,7 +58,7 @@ def sweep() -> dict[str, Any]:
             (
                 settings.session_max_seconds + 300,
                 settings.vapi_max_duration_seconds,
-                GRACE_SECONDS,
+                settings.session_report_grace_seconds,
                 BATCH,
             ),
         ).fetchall()
