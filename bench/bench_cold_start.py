@@ -1,8 +1,8 @@
-"""Cold start per function: a fresh interpreter importing the handler from its unpacked package and
-answering one `/health` event, against a fresh interpreter running a bare `import fastapi` from the
-same package, alternating, in the same run. Prints JSON; the target is a ratio <= 1.8. Each run's
-CPU time (user + sys, from the kernel) is reported beside its wall time: on a shared machine the
-CPU ratio is the steadier figure.
+"""Cold start per function: a fresh interpreter importing the handler from its unpacked zip and the
+unpacked layer (on sys.path in Lambda's order) and answering one `/health` event, against a fresh
+interpreter running a bare `import fastapi` from the same two, alternating, in the same run.
+Prints JSON; the target is a ratio <= 1.8. Each run's CPU time (user + sys, from the kernel) is
+reported beside its wall time: on a shared machine the CPU ratio is the steadier figure.
 
     .venv/bin/python bench/bench_cold_start.py [--reps 15] [--out bench/results/cold_start.json]
 """
@@ -23,13 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dojo_local import package  # noqa: E402
+from dojo_local import artifacts, package  # noqa: E402
 from dojo_local.paths import FLOWS  # noqa: E402
 
 TARGET = 1.8
 
-# Both sides run `python -I -S` with only the unpacked package on sys.path.
-PRELUDE = "import sys; sys.path.insert(0, sys.argv[1])\n"
+# Both sides run `python -I -S` with only the unpacked function and layer on sys.path.
+PRELUDE = "import sys; sys.path[:0] = sys.argv[1].split(':')\n"
 BASELINE = PRELUDE + "import fastapi\n"
 HANDLER = (
     PRELUDE
@@ -71,7 +71,7 @@ def _run(code: str, *args: str, env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def measure(root: Path, flow: str, reps: int) -> dict[str, float]:
+def measure(path: str, flow: str, reps: int) -> dict[str, float]:
     """Medians of `reps` alternating runs of the handler and the bare fastapi import."""
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -79,13 +79,13 @@ def measure(root: Path, flow: str, reps: int) -> dict[str, float]:
         "DOJO_ENVIRONMENT": "production",
         "AWS_LAMBDA_FUNCTION_NAME": flow,
     }
-    _run(HANDLER, str(root), flow, env=env)  # warm the OS file cache, as both sides get
-    _run(BASELINE, str(root), env=env)
+    _run(HANDLER, path, flow, env=env)  # warm the OS file cache, as both sides get
+    _run(BASELINE, path, env=env)
     handler: list[tuple[float, float]] = []
     baseline: list[tuple[float, float]] = []
     for _ in range(reps):
-        baseline.append(_run(BASELINE, str(root), env=env))
-        handler.append(_run(HANDLER, str(root), flow, env=env))
+        baseline.append(_run(BASELINE, path, env=env))
+        handler.append(_run(HANDLER, path, flow, env=env))
     hw, bw = (statistics.median(w for w, _ in runs) for runs in (handler, baseline))
     hc, bc = (statistics.median(c for _, c in runs) for runs in (handler, baseline))
     # pair by pair, so a drift of the machine's speed cancels out
@@ -111,16 +111,22 @@ def main() -> None:
     flows = args.flow or list(FLOWS)
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
-        built = {p.flow: p for p in package.build_all(build, flows)}
+        built = {p.name: p for p in package.build_all(build, flows)}
+        layer = built[artifacts.LAYER]
+        with zipfile.ZipFile(layer.path) as archive:
+            archive.extractall(Path(tmp) / "opt")
         results = {}
         for flow in flows:
             root = Path(tmp) / flow
             with zipfile.ZipFile(built[flow].path) as archive:
                 archive.extractall(root)
+            path = f"{root}:{Path(tmp) / 'opt' / artifacts.LAYER_ROOT}"
             results[flow] = {
-                **measure(root, flow, args.reps),
-                "zipped_mib": round(built[flow].zipped_bytes / 2**20, 1),
-                "unzipped_mib": round(built[flow].unzipped_bytes / 2**20, 1),
+                **measure(path, flow, args.reps),
+                "zipped_mib": round(built[flow].zipped_bytes / 2**20, 2),
+                "unzipped_mib": round(built[flow].unzipped_bytes / 2**20, 2),
+                "layer_zipped_mib": round(layer.zipped_bytes / 2**20, 2),
+                "layer_unzipped_mib": round(layer.unzipped_bytes / 2**20, 2),
             }
     report = {
         "benchmark": "cold_start",

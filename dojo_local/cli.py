@@ -240,14 +240,14 @@ def package(
     out: Annotated[str, typer.Option(help="where the zips and manifest.json go")] = "build",
     flow: Annotated[list[str] | None, typer.Option(help="only this function (repeatable)")] = None,
 ) -> None:
-    """Build each function's deployment zip offline (its folder + the layer + its dependencies)."""
+    """Build the layer's zip and each function's offline (what `sam build` ships, for this host)."""
     from pathlib import Path
 
     from dojo_local import package as packaging
 
     for built in packaging.build_all(Path(out), flow or None):
         console.print(
-            f"{built.flow:<11} {built.zipped_bytes / 2**20:6.1f} MiB zipped  "
+            f"{built.name:<11} {built.zipped_bytes / 2**20:6.1f} MiB zipped  "
             f"{built.unzipped_bytes / 2**20:6.1f} MiB unzipped  {built.files} files  {built.path}"
         )
 

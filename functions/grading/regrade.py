@@ -14,7 +14,7 @@ which leaves the marker alone).
 A failed regrade clears the marker too: the error is recorded in `grading_error` by
 `grade_session`, the previous feedback is untouched, and the scorecard says the regrade failed;
 a manager may ask again. Only a request whose hook was lost (marker older than
-`PENDING_SECONDS`) is dispatched again by the sweeper, at most `grading_max_attempts` times.
+`grading_pending_seconds`) is dispatched again by the sweeper, at most `grading_max_attempts` times.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from grading.grader import GRADER
 from grading.messages import caller_locale, text
 from grading.models import GradingOutcome, RegradeJob
 
-PENDING_SECONDS = 300
 STATUS_URL = "/api/v1/feedback/sessions/{}"
 
 Finished = Literal["graded", "insufficient", "failed"]
@@ -107,9 +106,10 @@ def run(session_id: uuid.UUID, company_id: uuid.UUID) -> GradingOutcome:
 def sweep(limit: int) -> dict[str, int]:
     """Dispatch again the regrade requests whose hook was lost; run them here when no hook is
     configured; give up on the ones out of attempts. Returns counts by outcome."""
+    settings = get_settings()
     with service_transaction() as conn:
         rows = store.sweep_regrades(
-            conn, PENDING_SECONDS, get_settings().grading_max_attempts, limit
+            conn, settings.grading_pending_seconds, settings.grading_max_attempts, limit
         )
     counts: dict[str, int] = {}
     for row in rows:

@@ -67,7 +67,7 @@ class _Superseded(Exception):
 
 
 def _claim(document_id: uuid.UUID, company_id: uuid.UUID) -> _Claim | None:
-    stale = get_settings().processing_stale_seconds
+    stale = get_settings().onboarding_stale_seconds
     with service_transaction() as conn:
         row = store.claim(conn, document_id, company_id, stale)
         if row is None:
@@ -153,7 +153,7 @@ def _fail(claim: _Claim, problem: DocumentProblem) -> str:
     """Record the failure in the company's language; returns the message stored."""
     message = problem.text(claim.locale)
     retryable = isinstance(problem, _Passing)
-    if retryable and claim.attempts >= get_settings().max_processing_attempts:
+    if retryable and claim.attempts >= get_settings().onboarding_max_attempts:
         message = text("gave_up", claim.locale, message=message, attempts=claim.attempts)
         retryable = False
     elif retryable:

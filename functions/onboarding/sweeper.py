@@ -20,9 +20,7 @@ from onboarding.messages import every_locale
 from onboarding.store import pipeline as store
 
 
-def sweep(
-    *, pending_seconds: int = 120, limit: int = 50, budget_seconds: float = 240.0
-) -> dict[str, Any]:
+def sweep(*, limit: int = 50, budget_seconds: float = 240.0) -> dict[str, Any]:
     """Finish what the hooks did not; returns counts per outcome."""
     settings = get_settings()
     started = time.monotonic()
@@ -34,9 +32,9 @@ def sweep(
         store.forget_deleted_documents(conn, settings.upload_url_seconds + 300)
         rows = store.documents_to_sweep(
             conn,
-            pending_seconds,
-            settings.processing_stale_seconds,
-            settings.max_processing_attempts,
+            settings.onboarding_pending_seconds,
+            settings.onboarding_stale_seconds,
+            settings.onboarding_max_attempts,
             limit,
         )
     counts: dict[str, int] = {"ready": 0, "failed": 0, "retry": 0, "skipped": 0}

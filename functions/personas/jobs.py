@@ -19,12 +19,10 @@ from dojo.auth import Principal, Role
 from dojo.db import Connection, membership, service_transaction, tenant_transaction
 from dojo.errors import AppError, Conflict
 from dojo.observability import logger
+from dojo.settings import get_settings
 from personas import generate, sampling, service, store
 from personas.models import GenerateIn, GenerationJobOut, GenerationOut, PersonaOut
 
-# a worker silent this long is dead: the Lambda timeout (300 s) is well below it
-STALE_SECONDS = 600
-MAX_ATTEMPTS = 3
 UNEXPECTED = "the persona generation failed unexpectedly; nothing was saved. Try again."
 NO_REQUESTER = (
     "the manager who asked for this generation is no longer a manager of the company;"
@@ -141,8 +139,15 @@ def _requester(job: dict[str, Any]) -> Principal:
 
 def process(generation_id: uuid.UUID, company_id: uuid.UUID) -> Outcome:
     """Run the job if it can be claimed (a duplicate delivery finds nothing: `skipped`)."""
+    settings = get_settings()
     with service_transaction() as conn:
-        job = store.claim_job(conn, generation_id, company_id, STALE_SECONDS, MAX_ATTEMPTS)
+        job = store.claim_job(
+            conn,
+            generation_id,
+            company_id,
+            settings.personas_stale_seconds,
+            settings.personas_max_attempts,
+        )
     if job is None:
         return Outcome(generation_id, "skipped")
     return execute(job)

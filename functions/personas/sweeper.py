@@ -14,22 +14,22 @@ from typing import Any
 
 from dojo.db import service_transaction
 from dojo.observability import logger
+from dojo.settings import get_settings
 from personas import jobs, store
 
-PENDING_SECONDS = 120  # a delivered hook claims its job within seconds
 
-
-def sweep(
-    *,
-    pending_seconds: int = PENDING_SECONDS,
-    stale_seconds: int = jobs.STALE_SECONDS,
-    limit: int = 20,
-    budget_seconds: float = 30.0,
-) -> dict[str, Any]:
+def sweep(*, limit: int = 20, budget_seconds: float = 30.0) -> dict[str, Any]:
     """Finish what the hooks did not; returns counts per outcome."""
+    settings = get_settings()
     started = time.monotonic()
     with service_transaction() as conn:
-        rows = store.sweep_jobs(conn, pending_seconds, stale_seconds, jobs.MAX_ATTEMPTS, limit)
+        rows = store.sweep_jobs(
+            conn,
+            settings.personas_pending_seconds,
+            settings.personas_stale_seconds,
+            settings.personas_max_attempts,
+            limit,
+        )
     counts: dict[str, int] = {"failed": 0, "redispatched": 0, "done": 0, "skipped": 0}
     for row in rows:
         counts[row["outcome"]] += 1

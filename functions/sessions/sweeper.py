@@ -24,8 +24,6 @@ from dojo.vapi.transcript import CallReportRecord
 from sessions import store
 
 BATCH = 50
-GRACE_SECONDS = 600  # the report normally lands within seconds of the call's end
-GIVE_UP_SECONDS = 4 * 3600
 
 
 def _end(session_id: uuid.UUID, status: str, reason: str) -> None:
@@ -44,7 +42,7 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
                 with service_transaction() as conn:
                     store.apply_call_report(conn, CallReportRecord.of(report_from_call(call)))
                 return "recovered"
-    if row["age_seconds"] > GIVE_UP_SECONDS:
+    if row["age_seconds"] > get_settings().session_report_give_up_seconds:
         _end(row["id"], "ended", "no-call-report")
         return "closed"
     return "pending"
@@ -58,7 +56,7 @@ def sweep() -> dict[str, int]:
             conn,
             text_idle_seconds=settings.session_max_seconds + 300,
             voice_max_seconds=settings.vapi_max_duration_seconds,
-            voice_grace_seconds=GRACE_SECONDS,
+            voice_grace_seconds=settings.session_report_grace_seconds,
             limit=BATCH,
         )
     done: dict[str, int] = {"abandoned": 0, "failed": 0, "recovered": 0, "closed": 0, "pending": 0}

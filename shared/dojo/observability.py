@@ -4,6 +4,9 @@ Logs carry the API Gateway request id as `correlation_id` (set by the Lambda ent
 `request_id` of the app; the webhooks function adds the Vapi call id with `bind_vapi_call`. Metrics
 are CloudWatch Embedded Metric Format lines, flushed at the end of each invocation: `count` adds a
 value, `timed` measures a block in milliseconds. Metric names used by the flows are in `Metric`.
+
+The log level is the setting `log_level` (`DOJO_LOG_LEVEL`), applied when the settings load
+(`dojo.settings.get_settings`); until then it is Powertools' own (`POWERTOOLS_LOG_LEVEL`, or INFO).
 """
 
 from __future__ import annotations
@@ -35,9 +38,7 @@ class _Stdout(io.TextIOBase):
         sys.stdout.flush()
 
 
-logger = Logger(
-    service=SERVICE, level=os.environ.get("DOJO_LOG_LEVEL", "INFO"), stream=cast(IO[str], _Stdout())
-)
+logger = Logger(service=SERVICE, stream=cast(IO[str], _Stdout()))
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 # Keys that belong to one request and are removed when it ends.

@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dojo import secrets
+from dojo.observability import logger
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
@@ -17,7 +20,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOJO_", env_file=".env", extra="ignore")
 
     environment: Literal["local", "test", "production"] = "local"
-    log_level: str = "INFO"
+    # the functions' JSON logs (template.yaml: LogLevel); case does not matter
+    log_level: LogLevel = "INFO"
 
     # database
     database_url: SecretStr = SecretStr("")
@@ -47,6 +51,9 @@ class Settings(BaseSettings):
     openai_base_url: str = "https://api.openai.com/v1"
     openai_timeout_seconds: float = 30.0
     openai_max_retries: int = Field(default=3, ge=0, le=8)
+    # embeddings' backoff between retries: exponential from this, with full jitter, capped
+    openai_retry_wait_seconds: float = Field(default=0.5, ge=0, le=10)
+    openai_retry_wait_max_seconds: float = Field(default=8.0, ge=0, le=60)
     llm_model: str = "gpt-4o"
     llm_temperature: float = Field(default=0.7, ge=0, le=2)
     embedding_model: str = "text-embedding-3-small"
@@ -73,7 +80,6 @@ class Settings(BaseSettings):
     rubric_version: str = "2026-11-v1"
     grading_model: str = ""  # empty: the general `llm_model`
     grading_samples: int = Field(default=1, ge=1, le=9)
-    grading_max_attempts: int = Field(default=5, ge=1, le=50)
 
     # onboarding: uploads, extraction, chunking and the sweeper
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
@@ -82,8 +88,6 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=1000, ge=200, le=8000)
     chunk_overlap: int = Field(default=150, ge=0, le=1000)
     upload_url_seconds: int = Field(default=7200, ge=60)
-    processing_stale_seconds: int = Field(default=900, ge=30)
-    max_processing_attempts: int = Field(default=5, ge=1, le=20)
 
     # training sessions: limits of a text roleplay
     session_max_message_chars: int = Field(default=1000, ge=50, le=10_000)
@@ -93,6 +97,25 @@ class Settings(BaseSettings):
     session_reply_max_tokens: int = Field(default=250, ge=50, le=2000)
     # a text turn (all its model calls) must answer within API Gateway's 30 s
     session_turn_budget_seconds: float = Field(default=22.0, ge=2, le=28)
+
+    # Work the sweepers run again (a schedule in production, `dojo sweep` locally): pg_net delivers
+    # a hook at most once and a worker can die. Per kind of work, `<flow>_pending_seconds` is how
+    # long its hook may take to claim it before the sweeper dispatches it again,
+    # `<flow>_stale_seconds` how long a claimed run may stay silent before it counts as dead (well
+    # above the function's timeout), and `<flow>_max_attempts` how many runs it gets in all.
+    onboarding_pending_seconds: int = Field(default=120, ge=0)
+    onboarding_stale_seconds: int = Field(default=900, ge=30)
+    # passing failures also wait 30 s x 2^attempts (at most an hour) before the next run
+    onboarding_max_attempts: int = Field(default=5, ge=1, le=20)
+    personas_pending_seconds: int = Field(default=120, ge=0)
+    personas_stale_seconds: int = Field(default=600, ge=30)
+    personas_max_attempts: int = Field(default=3, ge=1, le=20)
+    grading_pending_seconds: int = Field(default=300, ge=0)  # a regrade's hook
+    grading_max_attempts: int = Field(default=5, ge=1, le=50)  # a session's grading, a regrade
+    # a voice call's end-of-call report: past the grace the sweeper asks Vapi for the call on each
+    # run; past the give-up the session ends without a transcript
+    session_report_grace_seconds: int = Field(default=600, ge=60)
+    session_report_give_up_seconds: int = Field(default=4 * 3600, ge=600)
 
     # Vapi: REST calls (private key, server side only), the browser's public key, and how Vapi's
     # server messages authenticate ("hmac" needs a Vapi credential; "bearer" may use headers)
@@ -124,6 +147,11 @@ class Settings(BaseSettings):
     data_dir: str = ".dojo"
     public_url: str = "http://127.0.0.1:8000"
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @property
     def is_local(self) -> bool:
         """True when running on the embedded database and local stand-ins."""
@@ -145,4 +173,6 @@ def get_settings() -> Settings:
     Manager (see dojo.secrets) and win over `DOJO_<NAME>`.
     """
     overrides: dict[str, Any] = secrets.load()  # SecretStr fields, from their stores
-    return Settings(**overrides)
+    settings = Settings(**overrides)
+    logger.setLevel(settings.log_level)  # the log level is a setting like any other (.env too)
+    return settings

@@ -22,11 +22,11 @@ def openai(monkeypatch, mock_http):
         "OPENAI_API_KEY": "sk-test",
         "OPENAI_BASE_URL": BASE,
         "OPENAI_MAX_RETRIES": "2",
+        "OPENAI_RETRY_WAIT_SECONDS": "0.001",
+        "OPENAI_RETRY_WAIT_MAX_SECONDS": "0.01",
     }.items():
         monkeypatch.setenv(f"DOJO_{key}", value)
     get_settings.cache_clear()
-    monkeypatch.setattr(embeddings, "RETRY_WAIT_MULTIPLIER", 0.001)
-    monkeypatch.setattr(embeddings, "RETRY_WAIT_MAX", 0.01)
     yield mock_http
     get_settings.cache_clear()
 

@@ -154,3 +154,48 @@ def test_recorded_usage_emits_token_metrics_by_kind(db_url, make_user, capsys):
     embeddings = [b for b in blobs if b.get("kind") == "embeddings"]
     assert [b["InputTokens"] for b in embeddings] == [[300.0]]
     assert embeddings[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service", "kind"]]
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch, tmp_path):
+    """Settings read afresh in an empty directory (no `.env` of the developer's), and after."""
+    from dojo.settings import get_settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DOJO_LOG_LEVEL", raising=False)
+    get_settings.cache_clear()
+    yield get_settings
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    get_settings()  # the level of the environment the other tests run in
+
+
+def _messages(text: str) -> list[str]:
+    return [line["message"] for line in _json_lines(text) if "message" in line]
+
+
+def test_log_level_is_the_setting_from_env_file(fresh_settings, tmp_path, capsys):
+    (tmp_path / ".env").write_text("DOJO_LOG_LEVEL=error\n", encoding="utf-8")
+    assert fresh_settings().log_level == "ERROR"  # case does not matter
+    logger.warning("not worth it")
+    logger.error("worth it")
+    assert _messages(capsys.readouterr().out) == ["worth it"]
+
+
+def test_log_level_follows_the_settings_when_they_change(fresh_settings, monkeypatch, capsys):
+    monkeypatch.setenv("DOJO_LOG_LEVEL", "WARNING")
+    fresh_settings()
+    logger.info("quiet")
+    monkeypatch.setenv("DOJO_LOG_LEVEL", "DEBUG")
+    fresh_settings.cache_clear()
+    fresh_settings()
+    logger.debug("detail")
+    assert _messages(capsys.readouterr().out) == ["detail"]
+
+
+def test_an_unknown_log_level_is_refused(fresh_settings, monkeypatch):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("DOJO_LOG_LEVEL", "LOUD")
+    with pytest.raises(ValidationError, match="log_level"):
+        fresh_settings()

@@ -53,11 +53,6 @@ class _Transient(Exception):
     """A failure worth retrying: rate limit, 5xx, timeout, connection error."""
 
 
-# Backoff between retries (seconds): exponential with full jitter, capped.
-RETRY_WAIT_MULTIPLIER = 0.5
-RETRY_WAIT_MAX = 8.0
-
-
 @lru_cache(maxsize=4)
 def _http(base_url: str, timeout: float) -> httpx.Client:
     """One pooled client per endpoint, reused across invocations of a warm function."""
@@ -116,10 +111,14 @@ def _with_retries(
         wait_random_exponential,
     )
 
+    settings = get_settings()
     made = 0
     retrying = Retrying(
         stop=stop_after_attempt(attempts),
-        wait=wait_random_exponential(multiplier=RETRY_WAIT_MULTIPLIER, max=RETRY_WAIT_MAX),
+        wait=wait_random_exponential(
+            multiplier=settings.openai_retry_wait_seconds,
+            max=settings.openai_retry_wait_max_seconds,
+        ),
         retry=retry_if_exception_type(_Transient),
     )
     try:

@@ -12,7 +12,7 @@ import pytest
 import respx
 
 from dojo.errors import ServiceUnavailable
-from dojo.providers import embeddings, storage
+from dojo.providers import storage
 from dojo_local import dispatcher
 from dojo_local.offline.embeddings import offline_vector
 from onboarding import ingest, sweeper
@@ -66,17 +66,17 @@ class FakeOpenAI:
 
 
 @pytest.fixture
-def openai_api(mock_http, settings_env, monkeypatch) -> FakeOpenAI:
+def openai_api(mock_http, settings_env) -> FakeOpenAI:
     settings_env(
         embeddings_provider="openai",
         openai_api_key="sk-test",
         openai_base_url=OPENAI,
         openai_max_retries=2,
+        openai_retry_wait_seconds=0.001,
+        openai_retry_wait_max_seconds=0.01,
         chunk_size=200,
         chunk_overlap=20,
     )
-    monkeypatch.setattr(embeddings, "RETRY_WAIT_MULTIPLIER", 0.001)
-    monkeypatch.setattr(embeddings, "RETRY_WAIT_MAX", 0.01)
     return FakeOpenAI(mock_http)
 
 
