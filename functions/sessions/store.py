@@ -21,10 +21,9 @@ _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
     " s.rubric_version, s.started_at, s.ended_at, s.ended_reason, s.duration_seconds,"
     " s.created_at, s.updated_at, jsonb_array_length(s.transcript) as turn_count,"
-    " s.persona_snapshot ->> 'name' as persona_name, s.persona_snapshot ->> 'role' as persona_role,"
-    " s.persona_snapshot ->> 'difficulty' as persona_difficulty"
+    " s.persona_name, s.persona_role, s.persona_difficulty"
 )
-_FULL = f"{_SUMMARY}, s.transcript, s.recording_url, s.persona_snapshot"
+_FULL = f"{_SUMMARY}, s.transcript, s.recording_url"
 # Seconds since the session started, on the database's clock (text turns are timed by it).
 _ELAPSED = (
     "extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"
@@ -218,6 +217,14 @@ def persona_for_session(conn: Connection, persona_id: uuid.UUID | None) -> dict[
     function serves the caller's present company only; other companies' personas are None.
     """
     return conn.execute("select * from private.persona_for_session(%s)", (persona_id,)).fetchone()
+
+
+def persona_snapshot(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:
+    """The persona frozen into the caller's own session (what it hides included)."""
+    row = conn.execute("select private.session_persona(%s) as snapshot", (session_id,)).fetchone()
+    if row is None or row["snapshot"] is None:
+        raise NotFound("session not found")
+    return dict(row["snapshot"])
 
 
 def company_name(conn: Connection) -> str:

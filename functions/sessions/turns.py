@@ -90,7 +90,7 @@ def _read(
     last_end = max((float(t.get("end") or 0) for t in transcript), default=0.0)
     elapsed = float(row["elapsed"])
     talk = Conversation(
-        persona=from_snapshot(row["persona_snapshot"]),
+        persona=from_snapshot(store.persona_snapshot(conn, row["id"])),
         seller=store.company_name(conn),
         company_id=row["company_id"],
         session_id=row["id"],

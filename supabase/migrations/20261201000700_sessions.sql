@@ -16,7 +16,12 @@ create table public.training_sessions (
   mode text not null check (mode in ('voice', 'text')),
   status text not null default 'created' check (status in ('created', 'active', 'ended', 'failed')),
   vapi_call_id text unique,
+  -- the whole persona as it was at start, what it hides included: only the functions read it
   persona_snapshot jsonb not null default '{}'::jsonb,
+  -- what anyone who sees the session may know of its persona
+  persona_name text generated always as (persona_snapshot ->> 'name') stored,
+  persona_role text generated always as (persona_snapshot ->> 'role') stored,
+  persona_difficulty text generated always as (persona_snapshot ->> 'difficulty') stored,
   rubric_version text not null,
   started_at timestamptz,
   ended_at timestamptz,
@@ -54,7 +59,14 @@ grant all on public.training_sessions to service_role;
 
 -- training sessions: a salesperson sees their own, managers the company's. Only the functions
 -- write them (service role): nobody can write their own transcript through the Data API.
-grant select on public.training_sessions to authenticated;
+-- Every column but the persona snapshot, which carries what the persona hides (its secrets are for
+-- managers, and a salesperson reads their own sessions): the sessions function reads it for the
+-- caller's own session through private.session_persona.
+grant select (id, company_id, user_id, persona_id, mode, status, vapi_call_id, persona_name,
+  persona_role, persona_difficulty, rubric_version, started_at, ended_at, ended_reason, transcript,
+  recording_url, duration_seconds, cost, grading_error, grading_attempts, call_report_at,
+  regrade_requested_at, regrade_attempts, created_at, updated_at)
+  on public.training_sessions to authenticated;
 create policy training_sessions_select on public.training_sessions for select to authenticated
   using (company_id = (select private.company_id())
          and (user_id = (select auth.uid()) or (select private.is_manager())));
@@ -195,3 +207,14 @@ revoke all on function private.stale_sessions(integer, integer, integer, integer
   from public, anon, authenticated;
 grant execute on function private.stale_sessions(integer, integer, integer, integer)
   to service_role;
+
+-- The persona of the caller's own session, as it was frozen at start (the persona's next text
+-- turn needs what it hides). Security definer: nobody else can select the snapshot column.
+create or replace function private.session_persona(p_session uuid) returns jsonb
+language sql stable security definer set search_path = '' as $$
+  select s.persona_snapshot from public.training_sessions s
+   where s.id = p_session and s.user_id = (select auth.uid())
+     and s.company_id = (select private.company_id())
+$$;
+revoke all on function private.session_persona(uuid) from public, anon;
+grant execute on function private.session_persona(uuid) to authenticated, service_role;

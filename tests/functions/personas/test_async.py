@@ -15,6 +15,7 @@ import uuid
 import httpx
 import pytest
 
+from dojo.settings import get_settings
 from dojo_local import dispatcher
 from personas import sweeper
 
@@ -125,7 +126,7 @@ def test_regenerate_job_archives_the_old_set_with_the_new_one(
     assert {str(p["generation_id"]) for p in archived} == {first["generation_id"]}
 
 
-def test_offline_provider_finishes_its_job_before_answering(api, db_url, company, sql):
+def test_offline_provider_finishes_its_job_before_answering(api, db_url, company, sql, monkeypatch):
     response = api.post(f"{BASE}/generate", headers=company.headers)
     assert response.status_code == 202
     job = response.json()
@@ -135,7 +136,9 @@ def test_offline_provider_finishes_its_job_before_answering(api, db_url, company
     assert (stored["status"], stored["attempts"], stored["persona_count"]) == ("done", 1, 6)
     # the request ran it: no hook was dispatched, and a stray delivery finds nothing to claim
     assert dispatcher.pending(db_url) == []
-    assert sweeper.sweep(pending_seconds=0) == {
+    monkeypatch.setenv("DOJO_PERSONAS_PENDING_SECONDS", "0")
+    get_settings.cache_clear()
+    assert sweeper.sweep() == {
         "sweeper": "personas",
         "found": 0,
         "failed": 0,

@@ -261,3 +261,30 @@ def test_salespersons_session_still_plays_the_whole_persona(api, sql, team, chos
     ]
     assert [o["text"] for o in snapshot["objections"]] == [o["text"] for o in persona["objections"]]
     assert snapshot["end_conditions"] == persona["end_conditions"]
+
+
+def test_data_api_salesperson_never_reads_the_sessions_persona_snapshot(api, db_url, team):
+    seller = team["seller"]
+    started = api.post("/api/v1/sessions/start", headers=seller.headers, json={"mode": "text"})
+    assert started.status_code == 201, started.text
+    session_id = started.json()["session_id"]
+    with pytest.raises(Denied, match="permission denied"):
+        run_as(db_url, seller, "select persona_snapshot from public.training_sessions")
+    (own,) = run_as(
+        db_url, seller, "select id, persona_name, persona_difficulty from public.training_sessions"
+    )
+    assert str(own["id"]) == session_id and own["persona_name"]
+    # the sessions function reads the snapshot of the caller's own session, and nobody else's
+    (mine,) = run_as(db_url, seller, "select private.session_persona(%s) as p", session_id)
+    assert mine["p"]["hidden_facts"]
+    (theirs,) = run_as(
+        db_url, team["manager"], "select private.session_persona(%s) as p", session_id
+    )
+    assert theirs["p"] is None
+    # and the text roleplay still plays the whole persona
+    said = api.post(
+        f"/api/v1/sessions/{session_id}/messages",
+        headers=seller.headers,
+        json={"text": "Bom dia! Como funciona hoje o processo de vocês?"},
+    )
+    assert said.status_code == 200, said.text
