@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dojo.http import create_app
-from grading import hook, routes
+from grading import hook
+from grading.routes import scorecards
 
 app = create_app("grading", title="Grading: feedback, progress and team analytics")
-app.include_router(routes.router)
+app.include_router(scorecards.router)
 app.include_router(hook.router)

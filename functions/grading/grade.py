@@ -20,10 +20,11 @@ from dojo import usage
 from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
-from grading import metrics, rubric, store, transcript
+from grading import metrics, rubric, transcript
 from grading.grader import GRADER
 from grading.models import GradingStatus
 from grading.scorecard import INSUFFICIENT, Scorecard
+from grading.store import feedback as store
 
 MIN_SALESPERSON_WORDS = 5
 _ERROR_CHARS = 500

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from dojo.db import Connection
-from grading import store
+from grading.store import feedback as store
 
 # key: (pt-BR, en-US)
 CATALOG: dict[str, tuple[str, str]] = {

@@ -12,9 +12,10 @@ from typing import Any
 from dojo.auth import Principal
 from dojo.db import Connection
 from dojo.errors import BadRequest, Conflict, NotFound
-from grading import rubric, store
+from grading import rubric
 from grading.messages import caller_locale, text
 from grading.models import OverrideIn
+from grading.store import feedback as store
 
 
 def apply(conn: Connection, principal: Principal, session_id: uuid.UUID, body: OverrideIn) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from dojo.auth import Principal
 from dojo.db import Connection, service_transaction
 from dojo.settings import get_settings
-from grading import rubric, store
+from grading import rubric
 from grading.messages import caller_locale, company_locale
 from grading.models import (
     CategorySeries,
@@ -27,6 +27,7 @@ from grading.models import (
     TeamAverage,
     TeamMember,
 )
+from grading.store import feedback as store
 from grading.views import effective_overall, effective_scores
 
 MOVING_WINDOW = 3

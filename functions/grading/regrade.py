@@ -28,11 +28,11 @@ from dojo.db import service_transaction, tenant_transaction
 from dojo.errors import Conflict, NotFound
 from dojo.observability import logger
 from dojo.settings import get_settings
-from grading import store
 from grading.grade import grade_session
 from grading.grader import GRADER
 from grading.messages import caller_locale, text
 from grading.models import GradingOutcome, RegradeJob
+from grading.store import feedback as store
 
 STATUS_URL = "/api/v1/feedback/sessions/{}"
 

@@ -16,8 +16,9 @@ from dojo.db import service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
-from grading import regrade, store
+from grading import regrade
 from grading.grade import grade_session
+from grading.store import feedback as store
 
 BATCH = 25
 

@@ -15,7 +15,7 @@ from typing import Any
 from dojo.db import Connection
 from dojo.errors import NotFound
 from dojo.settings import get_settings
-from grading import bands, rubric, store
+from grading import bands, rubric
 from grading.messages import caller_locale, text
 from grading.models import (
     CategoryScore,
@@ -27,6 +27,7 @@ from grading.models import (
     Override,
     PendingFeedback,
 )
+from grading.store import feedback as store
 
 METRIC_NAMES = {
     "talk_ratio": ("Proporção de fala do vendedor", "Salesperson talk ratio"),

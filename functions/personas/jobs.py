@@ -20,8 +20,9 @@ from dojo.db import Connection, membership, service_transaction, tenant_transact
 from dojo.errors import AppError, Conflict
 from dojo.observability import logger
 from dojo.settings import get_settings
-from personas import generate, sampling, service, store
+from personas import generate, sampling, service
 from personas.models import GenerateIn, GenerationJobOut, GenerationOut, PersonaOut
+from personas.store import personas as store
 
 UNEXPECTED = "the persona generation failed unexpectedly; nothing was saved. Try again."
 NO_REQUESTER = (

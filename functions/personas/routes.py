@@ -20,7 +20,7 @@ from dojo.db import TenantDB
 from dojo.errors import BadRequest, NotFound
 from dojo.http import CredentialsFirst
 from dojo.pagination import MAX_LIMIT, Limit, Offset
-from personas import jobs, store, voices
+from personas import jobs, voices
 from personas.models import (
     GenerateIn,
     GenerationJobOut,
@@ -28,6 +28,7 @@ from personas.models import (
     PersonaOut,
     PersonaPatch,
 )
+from personas.store import personas as store
 
 router = APIRouter(prefix="/api/v1/personas", tags=["personas"], route_class=CredentialsFirst)
 GenerateBody = Annotated[GenerateIn, Body(default_factory=GenerateIn)]

@@ -16,7 +16,7 @@ from typing import Any
 from dojo import retrieval
 from dojo.db import Connection
 from dojo.settings import get_settings
-from personas import store
+from personas.store import personas as store
 
 CHARS_PER_TOKEN = 4
 MAX_CHUNK_CHARS = 1600  # a single oversized chunk must not eat the budget of the others

@@ -18,9 +18,10 @@ from dojo.auth import Principal
 from dojo.db import Connection, tenant_transaction
 from dojo.errors import Conflict
 from dojo.observability import logger
-from personas import generate, sampling, store, voices
+from personas import generate, sampling, voices
 from personas.generate import Generated, GenerationFailed
 from personas.models import GenerateIn, GenerationOut, PersonaOut
+from personas.store import personas as store
 
 NO_MATERIAL = "upload documents first: the company has no ready documents to build personas from"
 

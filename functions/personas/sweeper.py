@@ -15,7 +15,8 @@ from typing import Any
 from dojo.db import service_transaction
 from dojo.observability import logger
 from dojo.settings import get_settings
-from personas import jobs, store
+from personas import jobs
+from personas.store import personas as store
 
 
 def sweep(*, limit: int = 20, budget_seconds: float = 30.0) -> dict[str, Any]:

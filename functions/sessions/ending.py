@@ -17,8 +17,8 @@ from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.settings import get_settings
 from dojo.vapi.client import VapiClient
-from sessions import store
 from sessions.models import SessionEnded
+from sessions.store import sessions as store
 
 REASON = "salesperson-ended-call"
 

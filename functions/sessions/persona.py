@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from dojo.db import Connection
 from dojo.errors import Conflict, NotFound
-from sessions import store
 from sessions.models import PersonaSummary
+from sessions.store import sessions as store
 
 
 class Objection(BaseModel):

@@ -16,9 +16,10 @@ from dojo.vapi.assistant import CreateWebCall
 from dojo.vapi.client import VapiClient, WebCall
 from dojo.vapi.transcript import TranscriptTurn, word_count
 from sessions import persona as personas
-from sessions import prompt, store, voice
+from sessions import prompt, voice
 from sessions.models import CallJoin, SessionSummary, Started, StartIn
 from sessions.persona import Persona
+from sessions.store import sessions as store
 
 WORDS_PER_SECOND = 2.5  # ~150 words a minute: text turns get the time they would take to say
 

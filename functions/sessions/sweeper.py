@@ -21,7 +21,7 @@ from dojo.settings import get_settings
 from dojo.vapi.client import VapiClient
 from dojo.vapi.parsing import report_from_call
 from dojo.vapi.transcript import CallReportRecord
-from sessions import store
+from sessions.store import sessions as store
 
 BATCH = 50
 

@@ -20,11 +20,11 @@ from dojo.errors import AppError, Conflict, PayloadTooLarge
 from dojo.retrieval import query_vector
 from dojo.settings import Settings, get_settings
 from dojo.vapi.transcript import TranscriptTurn
-from sessions import store
 from sessions.models import MessageIn, TurnOut, TurnResult
 from sessions.persona import from_snapshot
 from sessions.roleplay import ROLEPLAY, Conversation, Lookup, Reply
 from sessions.start import spoken_turn
+from sessions.store import sessions as store
 
 # Answers computed for a transcript that changed meanwhile are redone at most this often.
 ATTEMPTS = 3

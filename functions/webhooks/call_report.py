@@ -10,7 +10,7 @@ from dojo.db import service_transaction
 from dojo.observability import logger
 from dojo.vapi.messages import EndOfCallReport, StatusUpdateMessage
 from dojo.vapi.transcript import CallReportRecord
-from webhooks import store
+from webhooks.store import calls as store
 
 
 def status(message: StatusUpdateMessage) -> str | None:

@@ -17,7 +17,7 @@ from dojo.settings import get_settings
 from dojo.vapi import TOOL_NAME
 from dojo.vapi.messages import ToolCall, ToolCallsMessage
 from dojo.vapi.replies import ToolCallResult, ToolCallsReply, single_line
-from webhooks import store
+from webhooks.store import calls as store
 
 UNKNOWN_CALL = "this call is not bound to a training session"
 

@@ -12,7 +12,7 @@ from dojo.db import TenantDB
 from dojo.errors import Forbidden
 from dojo.http import CredentialsFirst
 from dojo.pagination import Limit, Offset
-from sessions import ending, start, store, turns
+from sessions import ending, start, turns
 from sessions.models import (
     MessageIn,
     SessionDetail,
@@ -23,6 +23,7 @@ from sessions.models import (
     StartIn,
     TurnResult,
 )
+from sessions.store import sessions as store
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], route_class=CredentialsFirst)
 

@@ -1,0 +1,1 @@
+"""The sessions function's public routes, one module per surface: `sessions` (start, turns, end)."""
