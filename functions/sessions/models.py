@@ -41,7 +41,7 @@ class PersonaSummary(BaseModel):
     id: uuid.UUID | None
     name: str | None
     role: str | None
-    difficulty: str | None
+    difficulty: Literal["easy", "medium", "hard"] | None
     company_profile: dict[str, Any] | None = None
 
 

@@ -1743,7 +1743,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** Difficulty */
-            difficulty: string | null;
+            difficulty: ("easy" | "medium" | "hard") | null;
             /** Id */
             id: string | null;
             /** Name */

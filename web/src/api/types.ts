@@ -1,7 +1,7 @@
 import type { components } from "./schema";
 
-// Response shapes the API documents loosely (`dict[str, Any]` in the functions) are described
-// here, field for field as the functions answer them; documented ones come from the schema.
+// Every API type is generated from the functions' OpenAPI description (`npm run schema`);
+// these are only shorter names for the shapes the pages use.
 
 export type DocumentOut = components["schemas"]["DocumentOut"];
 export type DocumentStatus = DocumentOut["status"];
@@ -20,139 +20,36 @@ export type PersonaCard = components["schemas"]["PersonaCard"];
 export type GenerationJob = components["schemas"]["GenerationJobOut"];
 export type Difficulty = Persona["difficulty"];
 
-export type SessionStatus = "created" | "active" | "ended" | "failed";
+type Schemas = components["schemas"];
 
-export interface Turn {
-  index: number;
-  speaker: "salesperson" | "persona";
-  text: string;
-  start: number;
-  end: number;
-  words: number;
-}
-
-export interface Session {
-  id: string;
-  user_id: string;
-  mode: "voice" | "text";
-  status: SessionStatus;
-  persona: { id: string | null; name: string | null; role: string | null; difficulty: Difficulty | null };
-  user?: { name: string | null; email: string | null };
-  rubric_version: string;
-  vapi_call_id: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  ended_reason: string | null;
-  duration_seconds: number | null;
-  turn_count: number;
-  created_at: string;
-  transcript?: Turn[];
-  recording_url?: string | null;
-}
-
-export interface SessionList {
-  scope: "mine" | "team";
-  items: Session[];
-  limit: number;
-  offset: number;
-}
-
+/** A session as the list shows it (`GET /api/v1/sessions`). */
+export type SessionListItem = Schemas["SessionListItem"];
+/** A session whole, with its transcript (`GET /api/v1/sessions/{id}`). */
+export type Session = Schemas["SessionDetail"];
+export type SessionStatus = Session["status"];
+export type SessionList = Schemas["SessionList"];
+export type Turn = Schemas["TurnOut"];
 /** What `POST /api/v1/sessions/start` answers. */
-export interface Started {
-  session_id: string;
-  session: Session;
-  first_message?: string;
-  persona: { id: string; name: string; role: string; difficulty: Difficulty; company_profile: Record<string, string> };
-  call?: { id: string; web_call_url: string | null; public_key: string | null };
-  max_duration_seconds?: number;
-}
-
+export type Started = Schemas["Started"];
 /** What `POST /api/v1/sessions/{id}/messages` answers. */
-export interface TurnResult {
-  session_id: string;
-  status: SessionStatus;
-  ended: boolean;
-  ended_reason: string | null;
-  turns: Turn[];
-  remaining_turns: number;
-}
+export type TurnResult = Schemas["TurnResult"];
 
-export interface Evidence {
-  turn: number;
-  quote: string;
-}
+/** What `GET /api/v1/feedback/sessions/{id}` answers: narrow on `status` before reading scores. */
+export type Feedback = Schemas["Feedback"];
+export type PendingFeedback = Schemas["PendingFeedback"];
+export type GradedFeedback = Schemas["GradedFeedback"];
+export type InsufficientFeedback = Schemas["InsufficientFeedback"];
+/** A scorecard with scores to show (graded, or too short to grade with the metrics). */
+export type ScoredFeedback = GradedFeedback | InsufficientFeedback;
 
-export interface FeedbackItem {
-  category?: string;
-  text: string;
-  quote?: string;
-  turn?: number;
-  try?: string;
+/** Pending and failed share one shape; TypeScript cannot narrow a two-valued tag by itself. */
+export function isScored(feedback: Feedback): feedback is ScoredFeedback {
+  return feedback.status === "graded" || feedback.status === "insufficient";
 }
-
-export interface MetricBand {
-  low: number | null;
-  high: number | null;
-  target: number | null;
-  source: string;
-  confidence?: string;
-  note?: string;
-}
-
-export interface MetricItem {
-  key: string;
-  name: string;
-  value: number | null;
-  unit: string;
-  band?: MetricBand;
-  status?: "below" | "within" | "above" | "n/a";
-}
-
-export interface CategoryScore {
-  key: string;
-  name: string;
-  weight: number;
-  score: number | null;
-  model_score: number | null;
-  overridden: boolean;
-  justification: string | null;
-  evidence: Evidence[];
-}
-
-/** What `GET /api/v1/feedback/sessions/{id}` answers: pending, failed, insufficient or graded. */
-export interface Feedback {
-  session_id: string;
-  user_id: string;
-  persona: string | null;
-  mode: "voice" | "text";
-  ended_at: string | null;
-  status: "pending" | "failed" | "insufficient" | "graded";
-  message?: string | null;
-  session_status?: SessionStatus;
-  grader?: { name: string; offline: boolean; label: string };
-  rubric_version?: string;
-  metrics?: {
-    mode: string | null;
-    duration_seconds: number | null;
-    turns: { salesperson: number; customer: number } | null;
-    words: { salesperson: number; customer: number } | null;
-    questions: { total: number; open: number; closed: number } | null;
-    items: MetricItem[];
-  };
-  removed_quotes?: number;
-  overall?: number | null;
-  overall_band?: string | null;
-  model_overall?: number | null;
-  categories?: CategoryScore[];
-  strengths?: FeedbackItem[];
-  improvements?: FeedbackItem[];
-  recommendations?: FeedbackItem[];
-  override?: { overall: number; scores: Record<string, number>; note: string | null; by: string | null; at: string | null } | null;
-  /** A manager's regrade is running: poll until false. */
-  regrading?: boolean;
-  /** The last regrade failed; the scores shown are the previous ones. */
-  regrade_failed?: boolean;
-}
+export type FeedbackItem = Schemas["FeedbackItem"];
+export type MetricItem = Schemas["MetricItem"];
+export type MetricBand = Schemas["MetricBand"];
+export type CategoryScore = Schemas["CategoryScore"];
 
 /** `POST /api/v1/feedback/sessions/{id}/regrade`: 202 with the job, whatever the grader. */
 export type RegradeJob = components["schemas"]["RegradeJob"];

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Feedback, RegradeJob } from "@/api/types";
+import { isScored, type Feedback, type RegradeJob, type ScoredFeedback } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { Card, button, buttonSecondary, input, label, useErrorMessage } from "./ui";
 
@@ -30,14 +30,14 @@ async function regraded(job: RegradeJob, signal: AbortSignal): Promise<Feedback>
 }
 
 /** A manager overrides a session's category scores with a note (the model's scores are kept). */
-export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSaved: (next: Feedback) => void }) {
+export function OverrideForm({ feedback, onSaved }: { feedback: ScoredFeedback; onSaved: (next: Feedback) => void }) {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
   const categories = feedback.categories ?? [];
   const [scores, setScores] = useState<Record<string, string>>(() =>
     Object.fromEntries(categories.map((c) => [c.key, c.score === null ? "" : String(Math.round(c.score))])),
   );
-  const [note, setNote] = useState(feedback.override?.note ?? "");
+  const [note, setNote] = useState((feedback.status === "graded" ? feedback.override?.note : null) ?? "");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [regrading, setRegrading] = useState(false);
@@ -73,7 +73,7 @@ export function OverrideForm({ feedback, onSaved }: { feedback: Feedback; onSave
       polling.current = new AbortController();
       const next = await regraded(job, polling.current.signal);
       onSaved(next);
-      setMessage(next.regrade_failed ? { ok: false, text: t("override.regradeFailed") } : { ok: true, text: t("override.regraded") });
+      setMessage(isScored(next) && next.regrade_failed ? { ok: false, text: t("override.regradeFailed") } : { ok: true, text: t("override.regraded") });
     } catch (error) {
       if (error instanceof DOMException && error.name === "AbortError") return;
       setMessage({ ok: false, text: errorMessage(error) });

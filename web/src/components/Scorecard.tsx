@@ -1,6 +1,6 @@
 "use client";
 
-import type { Feedback, FeedbackItem, MetricItem } from "@/api/types";
+import { isScored, type Feedback, type FeedbackItem, type MetricItem } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { Badge, Card, Score } from "./ui";
 
@@ -93,20 +93,18 @@ function Metrics({ items }: { items: MetricItem[] }) {
 /** A session's scorecard: overall, the four categories with evidence, quotes and metrics. */
 export function Scorecard({ feedback, onTurn }: { feedback: Feedback; onTurn?: (turn: number) => void }) {
   const { t } = useI18n();
-  if (feedback.status === "pending")
+  if (!isScored(feedback))
     return (
       <Card title={t("feedback.title")}>
-        <p role="status" className="text-sm text-slate-600" data-testid="feedback-pending">
-          {t("feedback.pending")}
-        </p>
-      </Card>
-    );
-  if (feedback.status === "failed")
-    return (
-      <Card title={t("feedback.title")}>
-        <p role="alert" className="text-sm text-red-700">
-          {t("feedback.failed")} {feedback.message}
-        </p>
+        {feedback.status === "pending" ? (
+          <p role="status" className="text-sm text-slate-600" data-testid="feedback-pending">
+            {t("feedback.pending")}
+          </p>
+        ) : (
+          <p role="alert" className="text-sm text-red-700">
+            {t("feedback.failed")} {feedback.message}
+          </p>
+        )}
       </Card>
     );
   return (

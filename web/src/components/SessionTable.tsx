@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import type { Session } from "@/api/types";
+import type { SessionListItem } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { Badge, Score } from "./ui";
 
 /** Sessions with persona, mode, status, date and score; each row opens the session. */
-export function SessionTable({ sessions, scores, showPerson = false }: { sessions: Session[]; scores: Map<string, number>; showPerson?: boolean }) {
+export function SessionTable({ sessions, scores, showPerson = false }: { sessions: SessionListItem[]; scores: Map<string, number>; showPerson?: boolean }) {
   const { t, date } = useI18n();
   return (
     <div className="overflow-x-auto">

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api } from "@/api/client";
-import type { Feedback, SessionList, Team, TeamMember } from "@/api/types";
+import { isScored, type Feedback, type SessionList, type Team, type TeamMember } from "@/api/types";
 import { SessionTable } from "@/components/SessionTable";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, Score } from "@/components/ui";
@@ -50,7 +50,7 @@ function PersonSessions({ member }: { member: TeamMember }) {
         .map((s) =>
           api
             .get<"/api/v1/feedback/sessions/{session_id}", Feedback>("/api/v1/feedback/sessions/{session_id}", { path: { session_id: s.id } })
-            .then((f) => [s.id, f.overall ?? null] as const),
+            .then((f) => [s.id, isScored(f) ? (f.overall ?? null) : null] as const),
         ),
     );
     const scores = new Map<string, number>();

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import type { Feedback, Me, Session, TurnResult } from "@/api/types";
+import { isScored, type Feedback, type Me, type Session, type TurnResult } from "@/api/types";
 import { OverrideForm } from "@/components/OverrideForm";
 import { Scorecard } from "@/components/Scorecard";
 import { Page } from "@/components/Shell";
@@ -114,7 +114,7 @@ function FeedbackSection({ sessionId, me, onTurn }: { sessionId: string; me: Me;
   return (
     <div className="space-y-6">
       <Scorecard feedback={shown} onTurn={onTurn} />
-      {hasRole(me.role, "manager") && <OverrideForm feedback={shown} onSaved={setOverride} />}
+      {hasRole(me.role, "manager") && isScored(shown) && <OverrideForm feedback={shown} onSaved={setOverride} />}
     </div>
   );
 }
@@ -165,7 +165,6 @@ function SessionView({ me }: { me: Me }) {
           <h1 className="text-2xl font-bold text-slate-900">{session.persona.name ?? t("session.title")}</h1>
           <p className="text-sm text-slate-600">
             {session.persona.role} · {t(`practice.mode.${session.mode}`)} · {date(session.started_at ?? session.created_at)}
-            {session.user?.name && !mine && <> · {session.user.name}</>}
           </p>
         </div>
         <span data-testid="session-status">
