@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from dojo.call_reports import apply_call_report
 from dojo.db import service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
@@ -40,7 +41,7 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
         else:
             if call.get("status") == "ended":
                 with service_transaction() as conn:
-                    store.apply_call_report(conn, CallReportRecord.of(report_from_call(call)))
+                    apply_call_report(conn, CallReportRecord.of(report_from_call(call)))
                 return "recovered"
     if row["age_seconds"] > get_settings().session_report_give_up_seconds:
         _end(row["id"], "ended", "no-call-report")

@@ -6,6 +6,7 @@ delivered several times, or twice at once, is saved once and ends the session (g
 
 from __future__ import annotations
 
+from dojo.call_reports import apply_call_report
 from dojo.db import service_transaction
 from dojo.observability import logger
 from dojo.vapi.messages import EndOfCallReport, StatusUpdateMessage
@@ -26,7 +27,7 @@ def end_of_call(message: EndOfCallReport) -> bool:
     """Save the report (transcript, recording, reason, cost, duration); True when applied now."""
     record = CallReportRecord.of(message)
     with service_transaction() as conn:
-        outcome = store.apply_call_report(conn, record)
+        outcome = apply_call_report(conn, record)
     if outcome is None:
         logger.warning("end-of-call report for an unknown call", extra={"call": message.call.id})
         return False

@@ -15,7 +15,7 @@ from dojo.auth import Principal
 from dojo.db import Connection, jsonb
 from dojo.errors import Forbidden, NotFound
 from dojo.retrieval import search
-from dojo.vapi.transcript import CallReportRecord, TranscriptTurn
+from dojo.vapi.transcript import TranscriptTurn
 
 _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
@@ -166,28 +166,6 @@ def fail(conn: Connection, session_id: uuid.UUID, reason: str) -> None:
         " ended_reason = %s where id = %s and status = 'created'",
         (reason, session_id),
     )
-
-
-def apply_call_report(conn: Connection, record: CallReportRecord) -> dict[str, Any] | None:
-    """Save a call's report on its session once (service role; the SQL function locks the row).
-
-    Returns `{session_id, company_id, applied}`, or None when no session has this call id.
-    """
-    return conn.execute(
-        "select session_id, company_id, applied from private.session_apply_call_report("
-        "%s::text, %s::jsonb, %s::text, %s::text, %s::numeric, %s::numeric,"
-        " %s::timestamptz, %s::timestamptz)",
-        (
-            record.call_id,
-            jsonb([t.model_dump() for t in record.transcript]),
-            record.recording_url,
-            record.ended_reason,
-            record.cost,
-            record.duration_seconds,
-            record.started_at,
-            record.ended_at,
-        ),
-    ).fetchone()
 
 
 def listing(

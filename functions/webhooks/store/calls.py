@@ -10,8 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from dojo.db import Connection, jsonb
-from dojo.vapi.transcript import CallReportRecord
+from dojo.db import Connection
 
 
 @dataclass(frozen=True)
@@ -21,15 +20,6 @@ class CallSession:
     id: uuid.UUID
     company_id: uuid.UUID
     status: str
-
-
-@dataclass(frozen=True)
-class AppliedReport:
-    """The outcome of a report: its session, and whether this delivery saved it."""
-
-    session_id: uuid.UUID
-    company_id: uuid.UUID
-    applied: bool
 
 
 def session_for_call(conn: Connection, call_id: str) -> CallSession | None:
@@ -50,25 +40,3 @@ def apply_status(
         (call_id, status, ended_reason),
     ).fetchone()
     return row["status"] if row else None
-
-
-def apply_call_report(conn: Connection, record: CallReportRecord) -> AppliedReport | None:
-    """Save a report on the session bound to its call, once; None when no session has the call."""
-    row = conn.execute(
-        "select session_id, company_id, applied from private.session_apply_call_report("
-        "%s::text, %s::jsonb, %s::text, %s::text, %s::numeric, %s::numeric,"
-        " %s::timestamptz, %s::timestamptz)",
-        (
-            record.call_id,
-            jsonb([t.model_dump() for t in record.transcript]),
-            record.recording_url,
-            record.ended_reason,
-            record.cost,
-            record.duration_seconds,
-            record.started_at,
-            record.ended_at,
-        ),
-    ).fetchone()
-    if row is None:
-        return None
-    return AppliedReport(row["session_id"], row["company_id"], bool(row["applied"]))
