@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit dev clean web web-check web-dev e2e-setup e2e
+.PHONY: demo test lint typecheck unit dev clean web web-check web-test web-dev e2e-setup e2e
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ web: $(STAMP) $(WEB_BUILD)
 web-check: $(NODE_STAMP)
 	cd web && npm run -s schema:check
 
+# The web app's own tests: components, pages, the API client and the words (Vitest in jsdom).
+web-test: $(NODE_STAMP)
+	cd web && npm test
+
 web-dev: web
 	$(BIN)/dojo dev
 
@@ -69,7 +73,7 @@ e2e-setup:
 e2e: $(STAMP) e2e-setup web
 	$(BIN)/pytest tests/e2e -p no:xdist
 
-test: lint typecheck unit web-check e2e
+test: lint typecheck unit web-check web-test e2e
 
 clean:
 	rm -rf $(VENV) .dojo build web/node_modules web/.next web/out
