@@ -78,7 +78,7 @@ export function Heatmap({ data, selected, onSelect }: { data: Analytics; selecte
 
 /** A person's moving average per category over the period, with the change vs the previous one. */
 export function Trend({ data, userId }: { data: Analytics; userId: string }) {
-  const { t, date } = useI18n();
+  const { t, date, lang } = useI18n();
   const person = data.trends.find((p) => p.user_id === userId);
   if (!person) return null;
   const names = Object.fromEntries(data.heatmap.categories.map((c) => [c.key, c.name]));
@@ -108,7 +108,7 @@ export function Trend({ data, userId }: { data: Analytics; userId: string }) {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-            <XAxis dataKey="at" tickFormatter={(v: string) => date(v).split(" ")[0] ?? ""} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="at" tickFormatter={(v: string) => new Date(v).toLocaleDateString(lang)} tick={{ fontSize: 11 }} />
             <YAxis domain={[0, 100]} tick={{ fontSize: 12 }} width={36} />
             <Tooltip labelFormatter={(v) => date(String(v))} />
             <Legend />
@@ -157,6 +157,12 @@ function fmt(value: number | null | undefined, unit: string): string {
   return unit === "ratio" ? `${Math.round(value * 100)}%` : String(Math.round(value * 10) / 10);
 }
 
+function bandRange(low: number | null, high: number | null, unit: string): string {
+  if (low === null) return `≤ ${fmt(high, unit)}`;
+  if (high === null) return `≥ ${fmt(low, unit)}`;
+  return `${fmt(low, unit)} – ${fmt(high, unit)}`;
+}
+
 /** A metric's histogram with its reference band shaded, quantiles and counts against the band. */
 export function MetricCard({ metric }: { metric: Metric }) {
   const { t } = useI18n();
@@ -191,7 +197,7 @@ export function MetricCard({ metric }: { metric: Metric }) {
       )}
       {band && (
         <p className="mt-1 text-xs text-slate-500" title={band.source}>
-          {t("analytics.band", { low: fmt(band.low, metric.unit), high: fmt(band.high, metric.unit) })}
+          {t("analytics.band", { range: bandRange(band.low, band.high, metric.unit) })}
         </p>
       )}
     </div>

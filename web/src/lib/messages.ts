@@ -317,7 +317,7 @@ export const pt = {
   "analytics.histogramLabel": "Histograma de {name} com a faixa de referência destacada",
   "analytics.quantiles": "Mediana {median} (25%: {p25}, 75%: {p75}) em {n} sessões",
   "analytics.bandCounts": "Abaixo da faixa: {below} · dentro: {within} · acima: {above}",
-  "analytics.band": "Faixa de referência: {low} a {high}",
+  "analytics.band": "Faixa de referência: {range}",
 } as const;
 
 export type Key = keyof typeof pt;
@@ -643,5 +643,5 @@ export const en: Record<Key, string> = {
   "analytics.histogramLabel": "Histogram of {name} with the reference band shaded",
   "analytics.quantiles": "Median {median} (25%: {p25}, 75%: {p75}) over {n} sessions",
   "analytics.bandCounts": "Below the band: {below} · within: {within} · above: {above}",
-  "analytics.band": "Reference band: {low} to {high}",
+  "analytics.band": "Reference band: {range}",
 };
