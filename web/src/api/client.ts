@@ -215,3 +215,24 @@ export function putWithProgress(url: string, file: File, onProgress: (fraction: 
     xhr.send(file);
   });
 }
+
+/** Download a file the API answers (CSV, PDF) with the caller's token, saved as `filename`. */
+export async function download<P extends PathsWith<"get">>(path: P, filename: string, options?: CallOptions<Op<P, "get">>): Promise<void> {
+  const token = await accessToken();
+  const o = options as { path?: Record<string, string | number>; query?: Record<string, unknown> } | undefined;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, o?.path, o?.query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  if (!response.ok) throw await toError(response);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
