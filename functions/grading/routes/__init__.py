@@ -1,2 +1,2 @@
 """Grading's public routes, one module per surface: `scorecards` (a session's scorecard, progress,
-the team, regrade and override)."""
+the team, regrade and override) and `coach` (ask the coach about a call)."""
