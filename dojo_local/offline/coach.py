@@ -48,6 +48,7 @@ TEXT = {
         "criteria": "A rubrica de {name} pede: {criteria}.",
         "fact": "O material diz: “{text}” [trecho {chunk}]",
         "better": "Uma resposta melhor: “{text}”",
+        "better_cited": "Uma resposta melhor, com o fato do material [trecho {chunks}]: “{text}”",
     },
     "en-US": {
         "head": "Offline coach (no language model): an answer built from the transcript, the "
@@ -57,6 +58,7 @@ TEXT = {
         "criteria": "The {name} rubric asks you to: {criteria}.",
         "fact": "The material says: “{text}” [chunk {chunk}]",
         "better": "A better answer: “{text}”",
+        "better_cited": "A better answer, with the material's fact [chunk {chunks}]: “{text}”",
     },
 }
 
@@ -81,22 +83,34 @@ def _topic(question: str, scores: dict[str, float], rubric: Rubric) -> str:
     return rubric.keys[0]
 
 
+def _reply_after(call: CallContext, turn: Turn) -> int | None:
+    after = [t for t in call.turns if t.speaker == "salesperson" and t.index > turn.index]
+    return after[0].index if after else None
+
+
 def _rep_turn(call: CallContext, category: str, question: str) -> int | None:
-    """The salesperson turn the question is about."""
+    """The salesperson turn the question is about: the reply to the customer turn the question
+    names (shares words with it), else the improvement quoted in the category, else the reply to
+    the first objection, else the salesperson turn closest to the question."""
+    asked = words(question)
+    customer = [t for t in call.turns if t.speaker == "persona"]
+    raised = [t for t in customer if OBJECTION.search(fold(t.text))]
+    pool = raised if category == "objection_handling" and raised else customer
+    named = max(pool, key=lambda t: (len(asked & words(t.text)), -t.index), default=None)
+    if named is not None and asked & words(named.text):
+        reply = _reply_after(call, named)
+        if reply is not None:
+            return reply
     for item in call.improvements:
         if item.get("category") == category and isinstance(item.get("turn"), int):
             return int(item["turn"])
     rep = [t for t in call.turns if t.speaker == "salesperson"]
+    if category == "objection_handling" and raised:
+        reply = _reply_after(call, raised[0])
+        if reply is not None:
+            return reply
     if not rep:
         return None
-    if category == "objection_handling":
-        raised = [
-            t for t in call.turns if t.speaker == "persona" and OBJECTION.search(fold(t.text))
-        ]
-        replies = [t for t in rep if raised and t.index > raised[0].index]
-        if replies:
-            return replies[0].index
-    asked = words(question)
     return max(rep, key=lambda t: (len(asked & words(t.text)), -t.index)).index
 
 
@@ -165,19 +179,37 @@ class OfflineCoach:
         name = call.rubric.category(category).title(call.locale)
         parts.append(text["criteria"].format(name=name, criteria="; ".join(criteria)))
         refs += [Ref("criterion", category=category, criterion=i) for i in range(len(criteria))]
-        pool = facts(call.material)
-        fact = self._fact(pool, question, where, category)
-        if fact is not None:
-            parts.append(text["fact"].format(text=fact.text, chunk=fact.chunk_id))
-            refs.append(Ref("chunk", chunk_id=fact.chunk_id))
-        if where is not None:
-            better, chunk_ids = line(
-                where, pool, _first_name(call.persona_name), call.locale, set()
-            )
-            parts.append(text["better"].format(text=better))
-            refs += [Ref("chunk", chunk_id=c) for c in chunk_ids]
+        said, cited = self._advice(question, call, where, category, text)
+        parts += said
+        refs += cited
         used = Usage(kind="llm", provider="offline", model=NAME, operation="coach", inputs=1)
         return Answer(text="\n".join(parts), refs=refs, usage=[used])
+
+    def _advice(
+        self,
+        question: str,
+        call: CallContext,
+        where: Moment | None,
+        category: str,
+        text: dict[str, str],
+    ) -> tuple[list[str], list[Ref]]:
+        """A better line for the moment, citing the fact it uses; a line that needs no fact is
+        preceded by the material's sentence most relevant to the question, if any."""
+        pool = facts(call.material)
+        better, chunk_ids = "", list[int]()
+        if where is not None:
+            first = _first_name(call.persona_name)
+            better, chunk_ids = line(where, pool, first, call.locale, set())
+        said: list[str] = []
+        if not chunk_ids and (fact := self._fact(pool, question, where, category)) is not None:
+            said.append(text["fact"].format(text=fact.text, chunk=fact.chunk_id))
+            return said + ([text["better"].format(text=better)] if better else []), [
+                Ref("chunk", chunk_id=fact.chunk_id)
+            ]
+        if better:
+            key = "better_cited" if chunk_ids else "better"
+            said.append(text[key].format(text=better, chunks=", ".join(map(str, chunk_ids))))
+        return said, [Ref("chunk", chunk_id=c) for c in chunk_ids]
 
     @staticmethod
     def _fact(pool: list[Fact], question: str, where: Moment | None, category: str) -> Fact | None:

@@ -21,6 +21,9 @@ _SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|\s+[|•]\s+|\s-\s(?=[A-ZÀ-Ú])")
 _MIN_CHARS = 25
 _MAX_CHARS = 260
 _CONCRETE = re.compile(r"r\$|\d|%")
+# sales kits answer objections as "Objeção: '...' Resposta: ..."; the answer is the fact
+_ANSWER = re.compile(r"\b(?:Resposta|Answer|Response)\s*:\s*", re.IGNORECASE)
+_QUESTION_LABEL = re.compile(r"^(?:Obje[çc][ãa]o|Objection|Pergunta|Question)\s*:", re.IGNORECASE)
 _STOP_WORDS = (
     "para pelo pela pelos pelas como mais menos isso esse essa este esta aqui voce voces "
     "nosso nossa nossos nossas seus suas dele dela eles elas muito muita quando onde qual "
@@ -65,7 +68,9 @@ def facts(material: Sequence[Hit]) -> list[Fact]:
     found: list[Fact] = []
     for hit in material:
         for part in _SPLIT.split(hit.content):
-            text = _clean(part)
+            text = _clean(_ANSWER.split(part)[-1])
+            if _QUESTION_LABEL.match(text):
+                continue
             if _MIN_CHARS <= len(text) <= _MAX_CHARS and words(text):
                 found.append(Fact(hit.chunk_id, text, len(found)))
     return found
