@@ -4,8 +4,8 @@ that best answers a moment of the call.
 A sentence is chosen by the words it shares with the moment (the customer's turn and the quoted
 line; numbers count, so a price the customer cited finds the sentence with that price), by how
 concrete it is (prices, percentages, deadlines) and by what the category needs (a closing wants
-a trial, a demonstration or an implementation time). Ties go to the earlier chunk and sentence,
-so the same call always gets the same line.
+the trial, demonstration or proposal the material offers). Ties go to the earlier chunk and
+sentence, so the same call always gets the same line.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ _STOP = frozenset(_STOP_WORDS.split())
 # what each category's line needs from the material, beyond sharing words with the moment
 NEEDS: dict[str, re.Pattern[str]] = {
     "closing": re.compile(
-        r"\b(?:teste|gratis|gratuito|demonstra\w*|implanta\w*|onboarding|prazo|dias|"
-        r"trial|demo\w*|setup|proposta|proposal)\b"
+        r"\b(?:teste|gratis|gratuito|demonstra\w*|piloto|trial|demo\w*|proposta|proposal)\b"
     ),
     "objection_handling": _CONCRETE,
 }
@@ -81,7 +80,8 @@ def _score(fact: Fact, moment: set[str], category: str) -> float:
     shared = len(moment & words(fact.text))
     concrete = 1.0 if _CONCRETE.search(folded) else 0.0
     need = NEEDS.get(category)
-    fits = 1.5 if need is not None and need.search(folded) else 0.0
+    # a closing line is about the step the material offers, whatever was said last
+    fits = (4.0 if category == "closing" else 1.5) if need and need.search(folded) else 0.0
     return 2.0 * shared + concrete + fits
 
 
