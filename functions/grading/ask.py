@@ -53,6 +53,7 @@ def _read(principal: Principal, session_id: uuid.UUID, question: str) -> coach.C
 
 def ask(principal: Principal, session_id: uuid.UUID, question: str) -> AskOut:
     """The coach's answer to a question about a graded session the caller may see."""
+    question = " ".join(question.split())
     call = _read(principal, session_id, question)
     coach_impl = coach.COACH.get()
     answer = coach_impl.ask(question, call)

@@ -97,8 +97,7 @@ class BetterLine(_Out):
 
 
 class FeedbackItem(_Out):
-    """A strength, an improvement or a recommendation (`try`: a better phrasing to use;
-    `better_line`, on improvements: an alternative to the quoted line, grounded in the material)."""
+    """A strength, an improvement (with its `better_line`) or a recommendation (`try`)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -377,21 +376,13 @@ class Team(_Out):
 class AskIn(BaseModel):
     """A question about a graded call (e.g. "how should I have answered the price objection?")."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    question: str = Field(min_length=1, max_length=500)
-
-    @model_validator(mode="after")
-    def _not_blank(self) -> AskIn:
-        self.question = " ".join(self.question.split())
-        if len(self.question) < 3:
-            raise ValueError("ask a question of at least 3 characters")
-        return self
+    question: str = Field(min_length=3, max_length=500)
 
 
 class Citation(_Out):
-    """What an answer rests on: a transcript turn, a rubric criterion or a knowledge-base chunk
-    (`text` is the cited source itself, as stored, never the coach's paraphrase)."""
+    """A transcript turn, rubric criterion or chunk an answer rests on (`text`: the source's)."""
 
     kind: Literal["turn", "criterion", "chunk"]
     text: str
