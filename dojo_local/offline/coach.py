@@ -46,6 +46,8 @@ TEXT = {
         "customer": "Na fala {turn} o cliente disse: “{text}”",
         "rep": "Você respondeu na fala {turn}: “{text}”",
         "criteria": "A rubrica de {name} pede: {criteria}.",
+        "no_objection": "Nesta ligação o cliente não levantou objeções; quando levantar, siga a "
+        "rubrica.",
         "fact": "O material diz: “{text}” [trecho {chunk}]",
         "better": "Uma resposta melhor: “{text}”",
         "better_cited": "Uma resposta melhor, com o fato do material [trecho {chunks}]: “{text}”",
@@ -56,6 +58,8 @@ TEXT = {
         "customer": "At turn {turn} the customer said: “{text}”",
         "rep": "You answered at turn {turn}: “{text}”",
         "criteria": "The {name} rubric asks you to: {criteria}.",
+        "no_objection": "The customer raised no objection on this call; when one comes, follow "
+        "the rubric.",
         "fact": "The material says: “{text}” [chunk {chunk}]",
         "better": "A better answer: “{text}”",
         "better_cited": "A better answer, with the material's fact [chunk {chunks}]: “{text}”",
@@ -177,6 +181,10 @@ class OfflineCoach:
             parts += said
             refs += cited
         name = call.rubric.category(category).title(call.locale)
+        if category == "objection_handling" and not any(
+            t.speaker == "persona" and OBJECTION.search(fold(t.text)) for t in call.turns
+        ):
+            parts.append(text["no_objection"])
         parts.append(text["criteria"].format(name=name, criteria="; ".join(criteria)))
         refs += [Ref("criterion", category=category, criterion=i) for i in range(len(criteria))]
         said, cited = self._advice(question, call, where, category, text)

@@ -19,6 +19,7 @@ from dojo_local.offline.grading_cues import fold
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|\s+[|•]\s+|\s-\s(?=[A-ZÀ-Ú])")
 _MIN_CHARS = 25
+_MIN_WORDS = 5  # shorter lines are headings and table cells, not facts
 _MAX_CHARS = 260
 _CONCRETE = re.compile(r"r\$|\d|%")
 # sales kits answer objections as "Objeção: '...' Resposta: ..."; the answer is the fact
@@ -70,14 +71,17 @@ def facts(material: Sequence[Hit]) -> list[Fact]:
             text = _clean(_ANSWER.split(part)[-1])
             if _QUESTION_LABEL.match(text):
                 continue
-            if _MIN_CHARS <= len(text) <= _MAX_CHARS and words(text):
+            long_enough = len(text.split()) >= _MIN_WORDS
+            if long_enough and _MIN_CHARS <= len(text) <= _MAX_CHARS and words(text):
                 found.append(Fact(hit.chunk_id, text, len(found)))
     return found
 
 
-def _score(fact: Fact, moment: set[str], category: str) -> float:
+def _score(fact: Fact, moment: set[str], said: set[str], category: str) -> float:
     folded = fold(fact.text)
-    shared = len(moment & words(fact.text))
+    # the customer's words weigh double: the salesperson's own line repeats names and pitch
+    found = words(fact.text)
+    shared = len(moment & found) + 0.5 * len(said & found)
     concrete = 1.0 if _CONCRETE.search(folded) else 0.0
     need = NEEDS.get(category)
     # a closing line is about the step the material offers, whatever was said last
@@ -86,20 +90,26 @@ def _score(fact: Fact, moment: set[str], category: str) -> float:
 
 
 def best(
-    pool: Sequence[Fact], moment_text: str, category: str, used: Iterable[str] = ()
+    pool: Sequence[Fact],
+    moment_text: str,
+    category: str,
+    used: Iterable[str] = (),
+    said_text: str = "",
 ) -> Fact | None:
-    """The sentence that best serves this moment (one not used yet), or None when nothing in
-    the material relates to it at all."""
+    """The sentence that best serves this moment (the customer's words in `moment_text`, the
+    salesperson's in `said_text`; one not used yet), or None when nothing in the material
+    relates to it at all."""
+    said = words(said_text)
     moment = words(moment_text)
     taken = set(used)
     ranked = sorted(
         (f for f in pool if f.text not in taken),
-        key=lambda f: (-_score(f, moment, category), f.order),
+        key=lambda f: (-_score(f, moment, said, category), f.order),
     )
     if not ranked:
         return None
     top = ranked[0]
-    related = moment & words(top.text) or (
+    related = (moment | said) & words(top.text) or (
         category in NEEDS and NEEDS[category].search(fold(top.text))
     )
     return top if related else None

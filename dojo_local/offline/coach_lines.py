@@ -95,8 +95,9 @@ def line(
     name = f", {first_name}" if first_name else ""
     if where.shape not in _NEEDS_FACT:
         return text[where.shape].format(name=name), []
-    said = " ".join(t.text for t in (where.customer, where.turn) if t is not None)
-    fact = best(pool, said, where.category, used)
+    customer = where.customer.text if where.customer is not None else ""
+    said = where.turn.text if where.turn is not None else ""
+    fact = best(pool, customer, where.category, used, said)
     if fact is None:
         return text[f"{where.shape}_bare"].format(name=name), []
     used.add(fact.text)
