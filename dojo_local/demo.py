@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dojo.providers.embeddings import fold
-from dojo_local import accounts, demo_analytics, dispatcher, runtime
+from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,6 +228,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        coach = demo_coach.run(client, grading)
         analytics = demo_analytics.run(
             client,
             manager,
@@ -242,6 +243,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "knowledge": knowledge,
             "personas": personas,
             "grading": grading,
+            "coach": coach,
             "session": session,
             "analytics": analytics,
             "database": env.database_url,
@@ -269,6 +271,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    demo_coach.show(console, summary.get("coach") or {})
     demo_analytics.print_step(console, summary.get("analytics") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
@@ -365,7 +368,8 @@ def _demo_grading(client: DemoClient, env: runtime.LocalEnv) -> dict[str, Any]:
         return {"graded": False, "reason": "no practice session ended in this demo"}
     session_id, email = row
     card = client.call("GET", f"/api/v1/feedback/sessions/{session_id}", email)
-    return {"graded": card["status"] in ("graded", "insufficient"), "scorecard": card}
+    graded = card["status"] in ("graded", "insufficient")
+    return {"graded": graded, "scorecard": card, "email": email}
 
 
 def _band(band: dict[str, Any] | None) -> str:

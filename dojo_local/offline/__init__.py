@@ -22,12 +22,14 @@ def install() -> None:
     _functions_importable()
     from dojo.providers.embeddings import EMBEDDER
     from dojo.providers.storage import STORAGE
+    from dojo_local.offline.coach import OfflineCoach
     from dojo_local.offline.embeddings import OfflineEmbedder
     from dojo_local.offline.grading import OfflineGrader
     from dojo_local.offline.invites import LocalInvites
     from dojo_local.offline.personas import OfflinePersonaGenerator
     from dojo_local.offline.roleplay import OfflineRoleplay
     from dojo_local.offline.storage import LocalStorage
+    from grading.coach import COACH
     from grading.grader import GRADER
     from onboarding.auth_admin import AUTH_ADMIN
     from personas.generate import GENERATOR as PERSONA_GENERATOR
@@ -37,5 +39,6 @@ def install() -> None:
     STORAGE.register("local", LocalStorage)
     AUTH_ADMIN.register("local", LocalInvites)
     GRADER.register("offline", OfflineGrader)
+    COACH.register("offline", OfflineCoach)
     PERSONA_GENERATOR.register("offline", OfflinePersonaGenerator)
     ROLEPLAY.register("offline", OfflineRoleplay)

@@ -9,8 +9,10 @@ sentence the salesperson actually said, with its turn.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from dojo.retrieval import Hit
 from dojo.usage import Usage
 from dojo_local.offline.grading_cues import first_sentence
 from dojo_local.offline.grading_rules import RULES, TRY, Call, Finding, Judged, Point
@@ -159,6 +161,9 @@ class OfflineGrader:
         rubric: Rubric,
         persona: dict[str, Any],
         locale: str,
+        material: Sequence[Hit] = (),
     ) -> Scorecard:
-        """Score a transcript with the rules (see `grade`)."""
+        """Score a transcript with the rules (see `grade`); the material is the offline coach's
+        (`dojo_local.offline.coach` writes the better lines from it)."""
+        del material
         return grade(turns, metrics, rubric, persona, locale)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,8 @@ from dojo import usage
 from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
-from grading import metrics, rubric, transcript
+from dojo.retrieval import Hit
+from grading import coach, material, metrics, rubric, transcript
 from grading.grader import GRADER
 from grading.models import GradingStatus
 from grading.scorecard import INSUFFICIENT, Scorecard
@@ -52,8 +54,12 @@ def score(
     persona: dict[str, Any],
     rubric_version: str,
     locale: str,
+    knowledge: Sequence[Hit] = (),
 ) -> Scorecard:
-    """Metrics and rubric scores for a transcript (no database): the pure core of grading."""
+    """Metrics and rubric scores for a transcript (no database): the pure core of grading.
+
+    `knowledge` is the company's material retrieved for the call: the better lines of the
+    improvements cite it (see `grading.coach`)."""
     frozen = rubric.load(rubric_version)
     turns = transcript.parse(raw_transcript)
     computed = metrics.compute(turns, mode, locale)
@@ -67,7 +73,8 @@ def score(
             metrics=computed,
         )
     else:
-        card = grader.grade(turns, computed, frozen, persona, locale)
+        card = grader.grade(turns, computed, frozen, persona, locale, knowledge)
+        card = coach.with_better_lines(card, turns, frozen, knowledge, persona, locale)
     # what the scorecard says about its grader is stored with it (see `grading.grader`)
     return dataclasses.replace(card, grader_offline=grader.offline, grader_label=dict(grader.label))
 
@@ -105,6 +112,8 @@ def grade_session(
     session_id: uuid.UUID, company_id: uuid.UUID | None = None, *, regrade: bool = False
 ) -> Outcome:
     """Grade one ended session exactly once (or again with `regrade`); see the module doc."""
+    # retrieved before the session is locked: embedding the queries is an outside call
+    knowledge = material.for_session(session_id, company_id)
     try:
         with service_transaction() as conn:
             session = store.lock_session(conn, session_id, company_id)
@@ -122,6 +131,7 @@ def grade_session(
                 session["persona_snapshot"] or {},
                 session["rubric_version"],
                 session["locale"],
+                knowledge,
             )
             # "Insufficient" is not final: a voice call's transcript can arrive after the session
             # ended (the end-of-call report re-sends the event), and then it is graded for real.

@@ -8,9 +8,11 @@ model, a label for people) comes from the grader and is stored with the feedback
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dojo.providers.registry import Capability
+from dojo.retrieval import Hit
 from grading.rubric import Rubric
 from grading.scorecard import Scorecard
 from grading.transcript import Turn
@@ -45,8 +47,10 @@ class Grader(Protocol):
         rubric: Rubric,
         persona: dict[str, Any],
         locale: str,
+        material: Sequence[Hit] = (),
     ) -> Scorecard:
-        """The scorecard of a conversation with enough on both sides to be graded."""
+        """The scorecard of a conversation with enough on both sides to be graded; `material`
+        (the company's chunks retrieved for the call) grounds the improvements' better lines."""
 
 
 def _model_grader() -> ModelGrader:

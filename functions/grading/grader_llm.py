@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from dojo.retrieval import Hit
 from dojo.settings import get_settings
 from dojo.usage import Usage
 from grading.evidence import Verifier
@@ -68,6 +70,25 @@ class Point(BaseModel):
     quote: str
 
 
+class BetterLineOut(BaseModel):
+    """What the salesperson could have said instead, and the knowledge-base chunks it uses."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    chunk_ids: list[int]
+
+
+class Improvement(Point):
+    """An area of improvement with a better alternative to the quoted line (null: none fits)."""
+
+    better_line: BetterLineOut | None = Field(
+        default=None,
+        description="a better alternative to the quoted line; facts only from the knowledge base "
+        "excerpts, citing their chunk ids",
+    )
+
+
 class Recommendation(Point):
     """What to do next time, with a better phrasing the salesperson could have used."""
 
@@ -88,7 +109,7 @@ def judgement_model(version: str, keys: tuple[str, ...]) -> type[BaseModel]:
         __config__=ConfigDict(extra="forbid"),
         categories=(categories, ...),
         strengths=(list[Point], ...),
-        improvements=(list[Point], ...),
+        improvements=(list[Improvement], ...),
         recommendations=(list[Recommendation], ...),
     )
     return model
@@ -124,14 +145,23 @@ def _metrics_text(metrics: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False)
 
 
+def knowledge_text(material: Sequence[Hit]) -> str:
+    """The company's material as numbered excerpts a model can cite by chunk id."""
+    if not material:
+        return "(none)"
+    return "\n".join(f"[chunk {h.chunk_id}] {' '.join(h.content.split())}" for h in material)
+
+
 def messages(
     turns: list[Turn],
     metrics: dict[str, Any],
     rubric: Rubric,
     persona: dict[str, Any],
     locale: str,
+    material: Sequence[Hit] = (),
 ) -> list[dict[str, Any]]:
-    """The prompt: rubric, persona, computed metrics and the numbered transcript."""
+    """The prompt: rubric, persona, computed metrics, the company's material and the numbered
+    transcript."""
     language = _LANGUAGE.get(locale, "English")
     system = (
         "You are a demanding, fair B2B sales coach grading a practice call between a "
@@ -143,6 +173,11 @@ def messages(
         "give the number in brackets of the turn it comes from. Never quote the customer. "
         "Anything not found verbatim in that salesperson's turn is discarded.\n"
         "The conversation metrics were computed by code; use them, do not recount.\n"
+        "For each improvement, write `better_line`: what the salesperson could have said "
+        "instead of the quoted line, ready to say, meeting the category's criteria. State facts "
+        "(prices, plans, terms, deadlines) only from the knowledge base excerpts and list the "
+        "chunk ids you used in `chunk_ids` (empty when the line needs no fact); never invent "
+        "a fact.\n"
         f"Give 2-3 strengths, 2-3 improvements and 2 recommendations. Write every text field "
         f"in {language}. Use the category keys exactly as given.\n\n"
         f"# Rubric {rubric.version}\n{_rubric_text(rubric, locale)}"
@@ -155,6 +190,7 @@ def messages(
     user = (
         f"# Customer persona\n{json.dumps(persona_view, ensure_ascii=False, default=str)}\n\n"
         f"# Metrics (computed)\n{_metrics_text(metrics)}\n\n"
+        f"# Knowledge base excerpts (the seller's material)\n{knowledge_text(material)}\n\n"
         f"# Transcript\n{render(turns, locale)}"
     )
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -209,6 +245,7 @@ def grade(
     persona: dict[str, Any],
     locale: str,
     samples: int | None = None,
+    material: Sequence[Hit] = (),
 ) -> Scorecard:
     """Grade with the configured model: N samples, median per category, evidence verified."""
     from dojo.providers import llm
@@ -216,7 +253,7 @@ def grade(
     model = model_name()
     count = samples or get_settings().grading_samples
     schema = judgement_model(rubric.version, tuple(rubric.keys))
-    prompt = messages(turns, metrics, rubric, persona, locale)
+    prompt = messages(turns, metrics, rubric, persona, locale, material)
     answers: list[dict[str, Any]] = []
     usage: list[Usage] = []
     for i in range(count):
@@ -287,6 +324,7 @@ class ModelGrader:
         rubric: Rubric,
         persona: dict[str, Any],
         locale: str,
+        material: Sequence[Hit] = (),
     ) -> Scorecard:
         """Grade with `grading_samples` model calls (see the module doc)."""
-        return grade(turns, metrics, rubric, persona, locale)
+        return grade(turns, metrics, rubric, persona, locale, material=material)

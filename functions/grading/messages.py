@@ -44,6 +44,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Esta sessão teve conversa de menos para receber notas.",
         "this session had too little conversation to be scored",
     ),
+    "coach_not_graded": (
+        "Esta sessão ainda não tem uma avaliação para o coach comentar.",
+        "this session has no scorecard for the coach to discuss yet",
+    ),
     "unknown_categories": (
         "Categorias desconhecidas: {categories}.",
         "unknown categories: {categories}",

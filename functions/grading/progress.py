@@ -15,7 +15,7 @@ from typing import Any
 from dojo.auth import Principal
 from dojo.db import Connection, service_transaction
 from dojo.settings import get_settings
-from grading import rubric
+from grading import drills, rubric
 from grading.messages import caller_locale, company_locale
 from grading.models import (
     CategorySeries,
@@ -27,6 +27,7 @@ from grading.models import (
     TeamAverage,
     TeamMember,
 )
+from grading.store import coach as coach_store
 from grading.store import feedback as store
 from grading.views import effective_overall, effective_scores
 
@@ -85,6 +86,8 @@ def my_progress(conn: Connection, principal: Principal, window: int = MOVING_WIN
     assert principal.company_id is not None  # CurrentUser is a present member
     with service_transaction() as team_conn:
         team_average = team(team_conn, principal.company_id).team_average
+    history = [effective_scores(r) for r in rows]
+    plan = drills.plan(history, current, coach_store.drill_personas(conn), locale, window)
     return Progress(
         user_id=principal.user_id,
         sessions=len(rows),
@@ -92,6 +95,7 @@ def my_progress(conn: Connection, principal: Principal, window: int = MOVING_WIN
         overall=_series(overall_points, window),
         categories=categories,
         team_average=team_average,
+        plan=plan,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from dojo.db import Connection
 from dojo.errors import NotFound
 from dojo.settings import get_settings
-from grading import bands, rubric
+from grading import bands, drills, rubric
 from grading.messages import caller_locale, text
 from grading.models import (
     CategoryScore,
@@ -27,6 +27,7 @@ from grading.models import (
     Override,
     PendingFeedback,
 )
+from grading.store import coach as coach_store
 from grading.store import feedback as store
 
 METRIC_NAMES = {
@@ -137,9 +138,12 @@ def _override(row: dict[str, Any]) -> Override | None:
     )
 
 
-def _graded(row: dict[str, Any], view: dict[str, Any], locale: str) -> GradedFeedback:
+def _graded(
+    row: dict[str, Any], view: dict[str, Any], locale: str, personas: list[drills.Persona]
+) -> GradedFeedback:
     frozen = rubric.load(row["rubric_version"])
     overall = effective_overall(row)
+    drill = drills.next_drill(effective_scores(row), row, frozen, personas, locale)
     return GradedFeedback.model_validate(
         {
             **view,
@@ -152,6 +156,7 @@ def _graded(row: dict[str, Any], view: dict[str, Any], locale: str) -> GradedFee
             "improvements": row["improvements"],
             "recommendations": row["recommendations"],
             "override": _override(row),
+            "next_drill": drill,
         }
     )
 
@@ -187,4 +192,4 @@ def session_feedback(conn: Connection, session_id: uuid.UUID) -> Feedback:
     if row["status"] == "insufficient":
         reason = (row["metrics"] or {}).get("grading", {}).get("reason")
         return Feedback(InsufficientFeedback(**view, status="insufficient", message=reason))
-    return Feedback(_graded(row, view, locale))
+    return Feedback(_graded(row, view, locale, coach_store.drill_personas(conn)))

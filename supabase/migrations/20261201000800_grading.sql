@@ -17,6 +17,8 @@ create table public.feedback (
   overall numeric(5, 2) check (overall between 0 and 100),
   scores jsonb not null default '{}'::jsonb,
   strengths jsonb not null default '[]'::jsonb,
+  -- each improvement: {category, text, quote, turn, better_line?: {text, chunk_ids}}, the better
+  -- line citing knowledge-base chunks of this company (checked by code, functions/grading/coach.py)
   improvements jsonb not null default '[]'::jsonb,
   recommendations jsonb not null default '[]'::jsonb,
   metrics jsonb not null default '{}'::jsonb,
@@ -273,3 +275,25 @@ grant execute on function
   private.analytics_metric_distribution(
     uuid, timestamptz, timestamptz, uuid, uuid, text, text[], integer)
   to authenticated, service_role;
+-- The coach's drill candidates: the caller's company's active personas with how much each one
+-- exercises (counts only: salespeople never read what a persona hides, only how much of it there
+-- is). Security definer because salespeople cannot read the table; the WHERE clause is the wall.
+create or replace function private.drill_personas()
+returns table (
+  id uuid, name text, difficulty text, objections integer, hidden_facts integer,
+  end_conditions integer, pains integer
+)
+language sql stable security definer set search_path = '' as $$
+  select p.id, p.name, p.difficulty,
+         case jsonb_typeof(p.objections) when 'array' then jsonb_array_length(p.objections) else 0 end,
+         case jsonb_typeof(p.hidden_facts) when 'array' then jsonb_array_length(p.hidden_facts)
+           else 0 end,
+         case jsonb_typeof(p.end_conditions) when 'array' then jsonb_array_length(p.end_conditions)
+           else 0 end,
+         case jsonb_typeof(p.pains) when 'array' then jsonb_array_length(p.pains) else 0 end
+    from public.personas p
+   where p.company_id = (select private.company_id()) and p.status = 'active'
+   order by p.created_at, p.id
+$$;
+revoke all on function private.drill_personas() from public, anon;
+grant execute on function private.drill_personas() to authenticated, service_role;

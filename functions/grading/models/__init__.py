@@ -89,8 +89,15 @@ class Quote(_Out):
     quote: str
 
 
+class BetterLine(_Out):
+    """What the salesperson could have said instead, and the knowledge-base chunks it uses."""
+
+    text: str
+    chunk_ids: list[int] = Field(description="knowledge-base chunks of the company it cites")
+
+
 class FeedbackItem(_Out):
-    """A strength, an improvement or a recommendation (`try`: a better phrasing to use)."""
+    """A strength, an improvement (with its `better_line`) or a recommendation (`try`)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -99,6 +106,20 @@ class FeedbackItem(_Out):
     quote: str
     turn: int
     try_: str | None = Field(default=None, alias="try")
+    better_line: BetterLine | None = None
+
+
+class Drill(_Out):
+    """A practice to do next: the category to work on, a persona that exercises it, and why."""
+
+    category: str
+    category_name: str
+    persona_id: uuid.UUID | None = Field(
+        description="an active persona; None: the company has none"
+    )
+    persona_name: str | None
+    why: str
+    score: float | None = Field(description="the category's score behind the choice")
 
 
 class CategoryScore(_Out):
@@ -256,6 +277,7 @@ class GradedFeedback(_GradedBase):
     improvements: list[FeedbackItem]
     recommendations: list[FeedbackItem]
     override: Override | None
+    next_drill: Drill | None = Field(description="the recommended next practice (weakest category)")
 
 
 FeedbackShape = Annotated[
@@ -313,6 +335,7 @@ class Progress(_Out):
     overall: Series
     categories: list[CategorySeries]
     team_average: TeamAverage
+    plan: list[Drill] = Field(description="the next three drills, weakest recent categories first")
 
 
 class RubricCategory(_Out):
@@ -345,3 +368,33 @@ class Team(_Out):
     categories: list[RubricCategory]
     team_average: TeamAverage
     members: list[TeamMember]
+
+
+# --- the coach ----------------------------------------------------------------------------------
+
+
+class AskIn(BaseModel):
+    """A question about a graded call (e.g. "how should I have answered the price objection?")."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    question: str = Field(min_length=3, max_length=500)
+
+
+class Citation(_Out):
+    """A transcript turn, rubric criterion or chunk an answer rests on (`text`: the source's)."""
+
+    kind: Literal["turn", "criterion", "chunk"]
+    text: str
+    turn: int | None = None
+    category: str | None = None
+    criterion: int | None = Field(default=None, description="index in the category's criteria")
+    chunk_id: int | None = None
+
+
+class AskOut(_Out):
+    """The coach's answer about this call, with its citations and who answered."""
+
+    answer: str
+    citations: list[Citation]
+    coach: GraderInfo

@@ -1,2 +1,3 @@
 """Grading's public routes, one module per surface: `scorecards` (a session's scorecard, progress,
-the team, regrade and override) and `analytics` (the manager's dashboard and the CSV exports)."""
+the team, regrade and override), `analytics` (the manager's dashboard and the CSV exports) and
+`coach` (ask the coach about a call)."""

@@ -257,7 +257,7 @@ def set_override(
 _SCORECARD = """
 select s.id as session_id, s.user_id, s.mode, s.status as session_status, s.ended_at,
        s.grading_error, s.grading_attempts, s.regrade_requested_at,
-       s.persona_name,
+       s.persona_name, s.persona_id,
        c.locale, f.id as feedback_id, f.status, f.overall, f.scores, f.strengths,
        f.improvements, f.recommendations, f.metrics, f.grader, f.grader_offline, f.grader_label,
        f.rubric_version, f.removed_quotes, f.override_scores, f.override_overall,

@@ -277,6 +277,30 @@ export interface paths {
         patch: operations["set_override_api_v1_feedback_sessions__session_id__patch"];
         trace?: never;
     };
+    "/api/v1/feedback/sessions/{session_id}/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask Coach
+         * @description Ask a question about this call ("how should I have answered the price objection?"): an
+         *     answer grounded in the transcript, the rubric and the knowledge base, with citations.
+         *
+         *     Same access as the scorecard (404 otherwise); 409 while the session has no graded scorecard.
+         *     No database connection is held while the coach answers.
+         */
+        post: operations["ask_coach_api_v1_feedback_sessions__session_id__ask_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/sessions/{session_id}/regrade": {
         parameters: {
             query?: never;
@@ -844,6 +868,25 @@ export interface components {
             user_id: string | null;
         };
         /**
+         * AskIn
+         * @description A question about a graded call (e.g. "how should I have answered the price objection?").
+         */
+        AskIn: {
+            /** Question */
+            question: string;
+        };
+        /**
+         * AskOut
+         * @description The coach's answer about this call, with its citations and who answered.
+         */
+        AskOut: {
+            /** Answer */
+            answer: string;
+            /** Citations */
+            citations: components["schemas"]["Citation"][];
+            coach: components["schemas"]["GraderInfo"];
+        };
+        /**
          * AssignmentPassRate
          * @description Of an assignment's assignees, how many passed.
          */
@@ -861,6 +904,19 @@ export interface components {
             passed: number;
             /** Title */
             title: string;
+        };
+        /**
+         * BetterLine
+         * @description What the salesperson could have said instead, and the knowledge-base chunks it uses.
+         */
+        BetterLine: {
+            /**
+             * Chunk Ids
+             * @description knowledge-base chunks of the company it cites
+             */
+            chunk_ids: number[];
+            /** Text */
+            text: string;
         };
         /** Body_upload_documents_api_v1_onboarding_upload_documents_post */
         Body_upload_documents_api_v1_onboarding_upload_documents_post: {
@@ -978,6 +1034,30 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "insufficient";
+        };
+        /**
+         * Citation
+         * @description A transcript turn, rubric criterion or chunk an answer rests on (`text`: the source's).
+         */
+        Citation: {
+            /** Category */
+            category: string | null;
+            /** Chunk Id */
+            chunk_id: number | null;
+            /**
+             * Criterion
+             * @description index in the category's criteria
+             */
+            criterion: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "turn" | "criterion" | "chunk";
+            /** Text */
+            text: string;
+            /** Turn */
+            turn: number | null;
         };
         /**
          * CompanyCreatedOut
@@ -1129,6 +1209,30 @@ export interface components {
             uploaded_by: string | null;
         };
         /**
+         * Drill
+         * @description A practice to do next: the category to work on, a persona that exercises it, and why.
+         */
+        Drill: {
+            /** Category */
+            category: string;
+            /** Category Name */
+            category_name: string;
+            /**
+             * Persona Id
+             * @description an active persona; None: the company has none
+             */
+            persona_id: string | null;
+            /** Persona Name */
+            persona_name: string | null;
+            /**
+             * Score
+             * @description the category's score behind the choice
+             */
+            score: number | null;
+            /** Why */
+            why: string;
+        };
+        /**
          * ErrorInfo
          * @description What went wrong: a stable code, a readable message, the request id, maybe details.
          */
@@ -1156,9 +1260,10 @@ export interface components {
         Feedback: components["schemas"]["PendingFeedback"] | components["schemas"]["InsufficientFeedback"] | components["schemas"]["GradedFeedback"];
         /**
          * FeedbackItem
-         * @description A strength, an improvement or a recommendation (`try`: a better phrasing to use).
+         * @description A strength, an improvement (with its `better_line`) or a recommendation (`try`).
          */
         FeedbackItem: {
+            better_line: components["schemas"]["BetterLine"] | null;
             /** Category */
             category: string;
             /** Quote */
@@ -1314,6 +1419,8 @@ export interface components {
             mode: "voice" | "text";
             /** Model Overall */
             model_overall: number | null;
+            /** @description the recommended next practice (weakest category) */
+            next_drill: components["schemas"]["Drill"] | null;
             /** Overall */
             overall: number | null;
             /** Overall Band */
@@ -2109,6 +2216,11 @@ export interface components {
             /** Categories */
             categories: components["schemas"]["CategorySeries"][];
             overall: components["schemas"]["Series"];
+            /**
+             * Plan
+             * @description the next three drills, weakest recent categories first
+             */
+            plan: components["schemas"]["Drill"][];
             /** Sessions */
             sessions: number;
             team_average: components["schemas"]["TeamAverage"];
@@ -3505,6 +3617,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ask_coach_api_v1_feedback_sessions__session_id__ask_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskOut"];
                 };
             };
             /** @description the request was refused */

@@ -1,8 +1,14 @@
 "use client";
 
+import type { components } from "@/api/schema";
 import { isScored, type Feedback, type FeedbackItem, type MetricItem } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
+import { AskCoach, BetterLineView, NextDrill } from "./Coach";
 import { Badge, Card, Score } from "./ui";
+
+// what the coach adds to a graded scorecard (generated types)
+type Coached = { next_drill?: components["schemas"]["Drill"] | null };
+type WithBetterLine = { better_line?: components["schemas"]["BetterLine"] | null };
 
 function Quote({ item, onTurn }: { item: FeedbackItem; onTurn?: (turn: number) => void }) {
   const { t } = useI18n();
@@ -20,6 +26,7 @@ function Quote({ item, onTurn }: { item: FeedbackItem; onTurn?: (turn: number) =
         </blockquote>
       )}
       {item.try && <p className="mt-2 rounded bg-green-50 p-2 text-green-900">{item.try}</p>}
+      {(item as WithBetterLine).better_line && <BetterLineView line={(item as WithBetterLine).better_line!} />}
     </li>
   );
 }
@@ -165,10 +172,16 @@ export function Scorecard({ feedback, onTurn }: { feedback: Feedback; onTurn?: (
               <Items title={t("feedback.improvements")} items={feedback.improvements} onTurn={onTurn} />
               <Items title={t("feedback.recommendations")} items={feedback.recommendations} onTurn={onTurn} />
             </div>
+            {(feedback as Coached).next_drill && <NextDrill drill={(feedback as Coached).next_drill!} />}
           </>
         )}
         {feedback.metrics && <Metrics items={feedback.metrics.items} />}
       </div>
+      {feedback.status === "graded" && (
+        <div className="mt-6">
+          <AskCoach sessionId={feedback.session_id} onTurn={onTurn} />
+        </div>
+      )}
     </Card>
   );
 }

@@ -2,6 +2,7 @@
 
 import { api } from "@/api/client";
 import type { Progress } from "@/api/types";
+import { PracticePlan } from "@/components/Coach";
 import { ProgressChart } from "@/components/ProgressChart";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, Score } from "@/components/ui";
@@ -34,6 +35,7 @@ function ProgressView() {
         <Empty>{t("progress.empty")}</Empty>
       ) : (
         <div className="space-y-6">
+          <PracticePlan drills={data.data.progress.plan} />
           <Card title={t("progress.chart")}>
             <ProgressChart progress={data.data.progress} teamAverage={team} />
           </Card>
