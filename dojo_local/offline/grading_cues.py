@@ -38,7 +38,8 @@ TOPICS = cue(
 # doubt about a promise, or something that already does the job.
 OBJECTION = cue(
     r"caro|preco|orcamento|nao sei se|ja (?:uso|usamos|tenho|temos|tem)|concorrente|preocup\w*|"
-    r"medo|receio|risco|nao (?:tenho|tem|temos) tempo|complicado|dificil|contrato|fidelidade|migr\w+|"
+    r"medo|receio|risco|nao (?:tenho|tem|temos) tempo|complicado|dificil|contrato|fidelidade|"
+    r"migr\w+|"
     r"nao preciso|cuida de tudo|cuida disso|internet cair|brigar|acima d[oae]s?|teto|verba|"
     r"desconto|pesa\w*|nao pago|nao assino|amarra\w*|pres[oa]s? (?:a|num|em)|quem garante|"
     r"e se (?:nao|der|a gente nao)|na pratica|nao me atende|ja sofri|quem mantem|nunca ouvi|"
@@ -51,7 +52,8 @@ ACK = cue(
     r"entendo|compreendo|faz sentido|just[oa]|e natural|imagino|boa pergunta|otima pergunta|"
     r"com certeza|muitos clientes|muita gente|i understand|that makes sense|fair|"
     r"(?:voce|o senhor|a senhora|ele|ela) (?:tem|esta) (?:razao|cert[oa])|tem razao|"
-    r"concordo|pergunta importante|preocupacao (?:que|comum|legitima|valida)|duvida (?:comum|justa)|"
+    r"concordo|pergunta importante|preocupacao (?:que|comum|legitima|valida)|"
+    r"duvida (?:comum|justa)|"
     r"ouco (?:isso )?(?:de|muito)|claro|natural (?:que|se)|you are right|good point"
 )
 VALUE = cue(
@@ -90,9 +92,12 @@ PUSHY = cue(r"so hoje|ultima chance|agora ou nunca|tem que fechar|fecha agora")
 
 
 _STOP = frozenset(
-    "agora ainda antes assim depois entao essa esse esta este isso mesmo muito nossa nosso "
-    "outra outro para pelo pela porque quando qual quem sobre tambem todos voces voce gente "
-    "minha nosso seria sendo estar estou fazer tenho temos".split()
+    re.findall(
+        r"\w+",
+        "agora ainda antes assim depois entao essa esse esta este isso mesmo muito nossa nosso "
+        "outra outro para pelo pela porque quando qual quem sobre tambem todos voces voce gente "
+        "minha seria sendo estar estou fazer tenho temos",
+    )
 )
 
 
