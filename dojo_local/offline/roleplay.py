@@ -248,8 +248,11 @@ class OfflineRoleplay:
     """The `sessions.roleplay` provider "offline": the rules above, on this machine's CPU."""
 
     def next_turn(self, talk: Conversation, message: str, lookup: Lookup) -> Reply:
-        """Replay the salesperson's earlier turns, then answer `message`."""
-        history = [
+        """Replay the salesperson's earlier turns (a retry's, from the original call, first),
+        then answer `message`."""
+        retry = talk.persona.retry
+        history = [*(retry.salesperson_before if retry else [])]
+        history += [
             str(t.get("text") or "") for t in talk.transcript if t.get("speaker") == "salesperson"
         ]
         return OfflinePersona(talk.persona, lookup).reply(history, message)
