@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, dispatcher, runtime
+from dojo_local.demo_retry import demo_retry
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,6 +229,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        retry = demo_retry(client, env.database_url, PEOPLE[1][0], session, _CONCERN_LEADS)
         return {
             "company": me["company"],
             "manager": me,
@@ -237,6 +239,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "personas": personas,
             "grading": grading,
             "session": session,
+            "retry": retry,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
