@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
+from dojo_local.demo_retry import demo_retry
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,6 +229,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        retry = demo_retry(client, env.database_url, PEOPLE[1][0], session, _CONCERN_LEADS)
         coach = demo_coach.run(client, grading)
         analytics = demo_analytics.run(
             client,
@@ -246,6 +248,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "coach": coach,
             "session": session,
             "analytics": analytics,
+            "retry": retry,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,

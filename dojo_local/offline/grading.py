@@ -68,7 +68,9 @@ def _scores_and_points(
     strengths: Ranked = []
     improvements: Ranked = []
     for key, judged in results.items():
-        evidence = [{"turn": f.turn, "quote": f.quote} for f in judged.findings[:3]]
+        # one sentence can show two things (a greeting with the name): quoted once
+        quoted = dict.fromkeys((f.turn, f.quote) for f in judged.findings)
+        evidence = [{"turn": turn, "quote": quote} for turn, quote in list(quoted)[:3]]
         said = list(dict.fromkeys(text[f.key].format(pct=pct, name=name) for f in judged.findings))
         scores[key] = {
             "score": judged.score,
@@ -86,9 +88,19 @@ def _scores_and_points(
                 strengths.append((judged.score * f.weight, item))
             else:
                 improvements.append(((100 - judged.score) * f.weight, item))
-    strengths.sort(key=lambda p: -p[0])
-    improvements.sort(key=lambda p: -p[0])
-    return scores, strengths, improvements
+    return scores, _distinct(strengths), _distinct(improvements)
+
+
+def _distinct(ranked: Ranked) -> Ranked:
+    """Best first, each quote once: the same sentence is not two strengths (or improvements)."""
+    seen: set[tuple[int, str]] = set()
+    out: Ranked = []
+    for weight, item in sorted(ranked, key=lambda p: -p[0]):
+        key = (int(item["turn"]), str(item["quote"]))
+        if key not in seen:
+            seen.add(key)
+            out.append((weight, item))
+    return out
 
 
 def _recommendations(

@@ -34,22 +34,39 @@ TOPICS = cue(
     r"hoje|atualmente|quant[oa]s?|sistema|processo|problema|dificuldade|desafio|impacto|"
     r"quem|decisao|volume|por mes|acontece|custa|perde[mr]?|currently|today|how many|who"
 )
+# A buyer's concern, however it is put: money (above, ceiling, discount), risk, lock-in, effort,
+# doubt about a promise, or something that already does the job.
 OBJECTION = cue(
     r"caro|preco|orcamento|nao sei se|ja (?:uso|usamos|tenho|temos|tem)|concorrente|preocup\w*|"
-    r"medo|receio|risco|nao tenho tempo|complicado|dificil|contrato|fidelidade|migr\w+|"
-    r"nao preciso|cuida de tudo|cuida disso|internet cair|brigar|expensive|already use|worried"
+    r"medo|receio|risco|nao (?:tenho|tem|temos) tempo|complicado|dificil|contrato|fidelidade|"
+    r"migr\w+|"
+    r"nao preciso|cuida de tudo|cuida disso|internet cair|brigar|acima d[oae]s?|teto|verba|"
+    r"desconto|pesa\w*|nao pago|nao assino|amarra\w*|pres[oa]s? (?:a|num|em)|quem garante|"
+    r"e se (?:nao|der|a gente nao)|na pratica|nao me atende|ja sofri|quem mantem|nunca ouvi|"
+    r"mais simples|mais enxuto|promessa|todo fornecedor diz|nao (?:me )?convence|"
+    r"da (?:muito )?trabalho|sem tempo|nao tenho (?:essa )?folga|nao da para|nao vale|"
+    r"expensive|already use|worried|too much|not convinced|what if"
 )
+# Acknowledging a concern before answering it: agreeing it is fair, or that others share it.
 ACK = cue(
     r"entendo|compreendo|faz sentido|just[oa]|e natural|imagino|boa pergunta|otima pergunta|"
-    r"com certeza|muitos clientes|muita gente|i understand|that makes sense|fair"
+    r"com certeza|muitos clientes|muita gente|i understand|that makes sense|fair|"
+    r"(?:voce|o senhor|a senhora|ele|ela) (?:tem|esta) (?:razao|cert[oa])|tem razao|"
+    r"concordo|pergunta importante|preocupacao (?:que|comum|legitima|valida)|"
+    r"duvida (?:comum|justa)|"
+    r"ouco (?:isso )?(?:de|muito)|claro|natural (?:que|se)|you are right|good point"
 )
 VALUE = cue(
     r"\d+|economi\w*|reduz\w*|evita\w*|teste|gratis|gratuito|garant\w*|suporte|assistida|"
     r"sem fidelidade|cancel\w*|plano|essencial|profissional|xml|xmls|seguranca|backup|fila|"
-    r"exemplo|continua|acesso|trial|save|support"
+    r"exemplo|continua|acesso|trial|save|support|"
+    # facts said in words: counts, what is included, who does the work, what it costs
+    r"dois|duas|tres|quatro|cinco|seis|sete|oito|nove|dez|quinze|vinte|trinta|cem|mil|metade|"
+    r"inclu\w+|nossa equipe|sem (?:parar|custo|multa)|gratuit\w*|sem fidelidade|included|free"
 )
 CONFIRM = cue(
     r"resolve\w*|resolvi|tranquil\w*|faz sentido para voce|te atende|ficou claro|isso ajuda|"
+    r"isso responde|responde (?:a|ao) (?:sua|que)|atende ao que|"
     r"does that help|does that address"
 )
 DISMISS = cue(
@@ -72,6 +89,23 @@ SUMMARY = cue(
 )
 COMMIT = cue(r"pode ser|combinado|o que acha|que tal|fica bom|podemos|topa|does that work")
 PUSHY = cue(r"so hoje|ultima chance|agora ou nunca|tem que fechar|fecha agora")
+
+
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "agora ainda antes assim depois entao essa esse esta este isso mesmo muito nossa nosso "
+        "outra outro para pelo pela porque quando qual quem sobre tambem todos voces voce gente "
+        "minha seria sendo estar estou fazer tenho temos",
+    )
+)
+
+
+def subject(text: str) -> set[str]:
+    """The content words of a text, crudely stemmed (first five letters), and its numbers: what
+    a concern is about, to tell whether an answer speaks to it."""
+    words = re.findall(r"[a-z]{5,}|\d{2,}", fold(text))
+    return {w if w[0].isdigit() else w[:5] for w in words if w not in _STOP}
 
 
 def fold(text: str) -> str:

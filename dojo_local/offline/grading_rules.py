@@ -35,6 +35,7 @@ from dojo_local.offline.grading_cues import (
     fold,
     longest_sentence,
     sentence_with,
+    subject,
 )
 from grading.transcript import Turn
 
@@ -170,53 +171,71 @@ def _discovery(call: Call) -> Judged:
     return cat
 
 
-def _objections(call: Call) -> Judged:
-    objections = [
-        t for t in call.turns if t.speaker == "persona" and OBJECTION.search(fold(t.text))
-    ]
-    if not objections:
-        return Judged(60.0, [("no_objection", {})], [])
-    results: list[float] = []
-    cat = Judged(0.0)
-    for objection in objections:
-        reply: list[Turn] = []
-        for turn in call.turns:
-            if turn.index <= objection.index:
-                continue
-            if turn.speaker == "persona" and turn in objections:
-                break
-            if turn.speaker == "salesperson":
-                reply.append(turn)
-                if len(reply) == 2:
-                    break
-        if not reply:
-            results.append(10.0)
+def _threads(call: Call) -> list[tuple[Turn, list[Turn]]]:
+    """Each objection the persona raised, with the salesperson's reply to it (up to two turns).
+
+    A concern the persona voices in answer to the salesperson's question about the objection is
+    the same objection explained, not a new one: the reply runs on across it.
+    """
+    threads: list[tuple[Turn, list[Turn]]] = []
+    current: tuple[Turn, list[Turn]] | None = None
+    for turn in call.turns:
+        if turn.speaker == "salesperson":
+            if current is not None and len(current[1]) < 2:
+                current[1].append(turn)
             continue
-        text = " ".join(fold(t.text) for t in reply)
-        score = 20.0
-        acked = call.find(ACK, reply)
-        score += 25 if acked else 0
-        score += 20 if any("?" in t.text for t in reply) else 0
-        score += 25 if VALUE.search(text) else 0
-        score += 10 if CONFIRM.search(text) else 0
-        dismissed = call.find(DISMISS, reply)
-        score -= 40 if dismissed else 0
-        score -= 10 if OVERCLAIM.search(text) else 0
-        score = max(0.0, min(100.0, score))
+        if not OBJECTION.search(fold(turn.text)):
+            continue
+        reply = current[1] if current is not None else []
+        if current is not None and len(reply) == 1 and "?" in reply[-1].text:
+            continue  # the persona explains the concern the salesperson asked about
+        current = (turn, [])
+        threads.append(current)
+    return threads
+
+
+def _reply_score(call: Call, objection: Turn, reply: list[Turn]) -> tuple[float, list[Finding]]:
+    """How the reply handled the objection (acknowledge, explore, answer it, check), and the
+    sentence that shows it."""
+    if not reply:
+        return 10.0, []
+    text = " ".join(fold(t.text) for t in reply)
+    acked = call.find(ACK, reply)
+    dismissed = call.find(DISMISS, reply)
+    addresses = bool(subject(objection.text) & subject(" ".join(t.text for t in reply)))
+    score = 20.0
+    score += 25 if acked else 0
+    score += 20 if any("?" in t.text for t in reply) else 0
+    score += 25 if VALUE.search(text) or addresses else 0
+    score += 10 if CONFIRM.search(text) else 0
+    score -= 40 if dismissed else 0
+    score -= 10 if OVERCLAIM.search(text) else 0
+    score = max(0.0, min(100.0, score))
+    if dismissed:
+        return score, [
+            Finding(False, "objection_dismiss", dismissed[0].turn, dismissed[0].quote, 1.5)
+        ]
+    if score >= 70 and acked:
+        return score, [Finding(True, "objection_good", acked[0].turn, acked[0].quote, 1.2)]
+    if not acked:
+        first = reply[0]
+        return score, [Finding(False, "objection_bad", first.index, first_sentence(first), 1.2)]
+    return score, []
+
+
+def _objections(call: Call) -> Judged:
+    threads = _threads(call)
+    if not threads:
+        return Judged(60.0, [("no_objection", {})], [])
+    cat = Judged(0.0)
+    results: list[float] = []
+    for objection, reply in threads:
+        score, findings = _reply_score(call, objection, reply)
         results.append(score)
-        if dismissed:
-            cat.findings.append(
-                Finding(False, "objection_dismiss", dismissed[0].turn, dismissed[0].quote, 1.5)
-            )
-        elif score >= 70 and acked:
-            cat.findings.append(Finding(True, "objection_good", acked[0].turn, acked[0].quote, 1.2))
-        elif not acked:
-            cat.findings.append(
-                Finding(False, "objection_bad", reply[0].index, first_sentence(reply[0]), 1.2)
-            )
+        cat.findings += findings
     cat.score = sum(results) / len(results)
     scores = ", ".join(f"{r:.0f}" for r in results)
-    cat.points = [("just_objections", {"count": len(objections), "scores": scores})]
+    cat.points = [("just_objections", {"count": len(threads), "scores": scores})]
     return cat
 
 

@@ -31,7 +31,7 @@ FactKind = Literal[
 ]
 
 _PRICE = re.compile(
-    r"R\$\s?\d{1,3}(?:\.\d{3})*(?:,\d{2})?"
+    r"R\$\s?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{2})?(?!\d)"
     r"(?:\s?(?:/|por)\s?(?:mês|mes|ano|usuário|usuario|licença|nota|CNPJ|empresa))?"
 )
 _PLAN = re.compile(

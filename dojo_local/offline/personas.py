@@ -20,6 +20,7 @@ import time
 from dojo.errors import Conflict
 from dojo.providers.embeddings import fold
 from dojo.usage import Usage
+from dojo_local.offline import persona_segments as segments
 from dojo_local.offline.persona_cast import FEMALE_NAMES, MALE_NAMES, SURNAMES, Archetype
 from dojo_local.offline.persona_cast_more import ARCHETYPES
 from dojo_local.offline.persona_facts import PERIOD, Fact, extract_facts, objections
@@ -96,7 +97,7 @@ def _seed(chunks: list[Chunk], mix: DifficultyMix, focus: str | None, taken: lis
 
 
 def _money(text: str) -> float | None:
-    digits = re.search(r"\d{1,3}(?:\.\d{3})*(?:,\d{2})?", text)
+    digits = re.search(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{2})?(?!\d)", text)
     if digits is None:
         return None
     return float(digits.group(0).replace(".", "").replace(",", "."))
@@ -178,6 +179,10 @@ def generate(
     archetypes = rng.sample(ARCHETYPES, len(levels))
     # hard buyers get the archetypes with the most at stake
     archetypes.sort(key=lambda a: -a.stakes)
+    segment = segments.detect(chunks)
+    if segment is not None:  # the seller sells to one segment: every buyer belongs to it
+        pains = segments.material_pains(chunks, segment)
+        archetypes = [segments.fit(a, segment, pains, i) for i, a in enumerate(archetypes)]
     taken_keys = {fold(n) for n in taken}
     used_names: set[str] = set()
     uses: dict[str, int] = {}

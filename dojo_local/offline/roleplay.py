@@ -39,6 +39,22 @@ from sessions.persona import Persona
 from sessions.roleplay import Conversation, Lookup, Reply
 
 _WORD = re.compile(r"[a-z0-9]+")
+# A number as written in pt-BR or English ("R$ 1.200,00", "1,200", "30%"), read whole.
+_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
+
+
+def numbers(text: str) -> set[str]:
+    """The whole numbers a text cites, thousands separators and cents dropped: "R$ 1.200,00"
+    is 1200, never 200 (so a quote about one price is never taken for another)."""
+    found = set()
+    for match in _NUMBER.finditer(text):
+        whole = re.split(r"[.,]\d{1,2}$", match.group(0))[0]
+        digits = re.sub(r"\D", "", whole)
+        if len(digits) >= 2:
+            found.add(digits.lstrip("0") or "0")
+    return found
+
+
 # Whole words only: "o que" must not match inside "pelo que", nor "qual" inside "qualidade".
 _OPEN_RE = re.compile("|".join(rf"\b{re.escape(w.strip())}\b" for w in OPEN))
 
@@ -52,6 +68,7 @@ class _State:
     idle: int = 0
     turns: int = 0
     pains_told: int = 0
+    explained: int = 0
 
 
 def _stem(word: str) -> str:
@@ -61,11 +78,13 @@ def _stem(word: str) -> str:
 def keywords(text: str) -> set[str]:
     """Content words of a text, accent-folded and crudely stemmed (first five letters), plus
     numbers of two or more digits (prices, percentages, deadlines)."""
-    return {
-        _stem(w)
-        for w in _WORD.findall(fold(text))
-        if (len(w) >= 4 and w not in STOP) or (len(w) >= 2 and w.isdigit())
-    }
+    words = _WORD.findall(fold(_NUMBER.sub(" ", text)))
+    return {_stem(w) for w in words if len(w) >= 4 and w not in STOP} | numbers(text)
+
+
+def _first_sentence(text: str) -> str:
+    match = re.match(r".+?[.!?](?=\s|$)", text.strip())
+    return match.group(0) if match else text.strip()
 
 
 def _has(text: str, needles: Sequence[str]) -> bool:
@@ -78,12 +97,16 @@ def _is_open(text: str) -> bool:
 
 def best_sentence(snippets: Sequence[str], query: str, limit: int = 220) -> str | None:
     """The material's sentence most on the query's subject (two shared words, or a shared
-    number); None when nothing is on subject: an unrelated quote would be invented relevance."""
+    number); None when nothing is on subject: an unrelated quote would be invented relevance.
+    A query that cites numbers only matches a sentence citing the same numbers."""
     wanted = keywords(query)
+    cited = numbers(query)
     best, score = None, 0
     for snippet in snippets:
         for sentence in re.split(r"(?<=[.!?])\s+|\n+", snippet):
             flat = " ".join(sentence.split())
+            if not cited <= numbers(flat):
+                continue
             shared = keywords(flat) & wanted
             points = len(shared) + sum(1 for w in shared if w.isdigit())
             if points > score:
@@ -102,13 +125,31 @@ class OfflinePersona:
         self.say = SAY["en" if persona.locale.lower().startswith("en") else "pt"]
         self._objection_words = [keywords(o.text) for o in persona.objections]
         self._fact_words = [keywords(f"{f.fact} {f.reveal_when}") for f in persona.hidden_facts]
+        self._cited: dict[int, str | None] = {}
 
-    def reply(self, history: Sequence[str], message: str) -> Reply:
-        """Answer `message`, given the salesperson's earlier turns `history` (oldest first)."""
+    def reply(self, history: Sequence[str], message: str, said: Sequence[str] = ()) -> Reply:
+        """Answer `message`, given the salesperson's earlier turns `history` (oldest first) and
+        what the persona already `said` in this call (never said twice, word for word)."""
         state = _State()
         for earlier in history:
             self._step(state, earlier, live=False)
-        return self._step(state, message, live=True)
+        return self._unrepeated(self._step(state, message, live=True), state, said)
+
+    def _unrepeated(self, reply: Reply, state: _State, said: Sequence[str]) -> Reply:
+        """The reply, or another way to say it when this exact line was already said; with
+        every way used up, the persona has nothing new to say and ends the call."""
+        spoken = {" ".join(fold(line).split()) for line in said}
+        if " ".join(fold(reply.text).split()) not in spoken:
+            return reply
+        options: list[str] = []
+        if state.pending is not None:
+            concern = _first_sentence(self.persona.objections[state.pending].text)
+            options += [f"{lead} {concern}" for lead in self.say["again_pending"]]
+        options += list(self.say["again"])
+        for line in options:
+            if " ".join(fold(line).split()) not in spoken:
+                return Reply(line, reply.end, reply.end_reason)
+        return Reply(self.say["nothing_new"], True, "persona-lost-patience")
 
     # --- one turn -----------------------------------------------------------------------------
 
@@ -168,6 +209,15 @@ class OfflinePersona:
             )
         return None
 
+    def _cited_fact(self, index: int) -> str | None:
+        """The material's sentence an objection is about (its numbers included), looked up once;
+        the same whether the turn is replayed or live, so replays reach the same state."""
+        if index not in self._cited:
+            text = self.persona.objections[index].text
+            found = self.lookup(text) if self.lookup is not None else []
+            self._cited[index] = best_sentence(found, text)
+        return self._cited[index]
+
     def _answer_to_objection(
         self, state: _State, text: str, words: set[str], live: bool
     ) -> Reply | None:
@@ -175,10 +225,15 @@ class OfflinePersona:
         pending = state.pending
         objection = self.persona.objections[pending]
         long_enough = len(_WORD.findall(text)) >= HANDLED_MIN_WORDS
-        on_subject = bool(words & self._objection_words[pending])
+        fact = self._cited_fact(pending)
+        fact_words = keywords(fact) if fact else set()
+        # on the subject of the objection or of the fact it cites ("R$ 1.200" is the fee)
+        on_subject = bool(words & (self._objection_words[pending] | fact_words))
         weak = _has(text, WEAK) and len(_WORD.findall(text)) < 20
-        # on the objection's subject AND backed by something: evidence words or numbers
-        backed = _has(text, EVIDENCE) or any(c.isdigit() for c in text)
+        # backed by something: evidence words, numbers, or the material's own facts
+        backed = (
+            _has(text, EVIDENCE) or any(c.isdigit() for c in text) or len(words & fact_words) >= 2
+        )
         if long_enough and on_subject and backed and not weak:
             state.pending = None
             state.resisted = 0
@@ -189,6 +244,11 @@ class OfflinePersona:
             return follow or Reply(self.say["handled"])
         if _has(text, NEXT_STEP) and not long_enough:
             return None
+        if _is_open(text) and "?" in text and not weak:
+            # the salesperson explores the concern: a buyer explains it, patience intact
+            state.explained += 1
+            reasons = self.say["explain"]
+            return Reply(reasons[(state.explained - 1) % len(reasons)])
         state.resisted += 1
         state.idle += 1
         if state.idle >= PATIENCE[self.persona.difficulty]:
@@ -212,7 +272,7 @@ class OfflinePersona:
                 state.raised.append(index)
                 state.pending = index
                 state.idle = 0
-                grounding = self._grounding(objection.text, live)
+                grounding = self._grounding(index, live)
                 return Reply(f"{lead} {objection.text}{grounding}")
         return None
 
@@ -228,10 +288,10 @@ class OfflinePersona:
     def _seller_terms(self, text: str) -> str:
         return " ".join(w for w in _WORD.findall(text) if len(w) >= 4 and w not in STOP)
 
-    def _grounding(self, query: str, live: bool) -> str:
-        if not live or self.lookup is None:
-            return ""
-        sentence = best_sentence(self.lookup(query), query)
+    def _grounding(self, index: int, live: bool) -> str:
+        """The material's sentence the objection is about, quoted with the very numbers the
+        objection cites (nothing, rather than a sentence about another price)."""
+        sentence = self._cited_fact(index) if live else None
         if sentence is None:
             return ""
         return f" {self.say['quote']} “{sentence}”"
@@ -248,8 +308,12 @@ class OfflineRoleplay:
     """The `sessions.roleplay` provider "offline": the rules above, on this machine's CPU."""
 
     def next_turn(self, talk: Conversation, message: str, lookup: Lookup) -> Reply:
-        """Replay the salesperson's earlier turns, then answer `message`."""
-        history = [
+        """Replay the salesperson's earlier turns (a retry's, from the original call, first),
+        then answer `message`."""
+        retry = talk.persona.retry
+        history = [*(retry.salesperson_before if retry else [])]
+        history += [
             str(t.get("text") or "") for t in talk.transcript if t.get("speaker") == "salesperson"
         ]
-        return OfflinePersona(talk.persona, lookup).reply(history, message)
+        said = [str(t.get("text") or "") for t in talk.transcript if t.get("speaker") == "persona"]
+        return OfflinePersona(talk.persona, lookup).reply(history, message, said)

@@ -305,6 +305,18 @@ SAY: dict[str, dict[str, Any]] = {
             "Entendi. Mas qual é a sua proposta, afinal?",
         ),
         "quote": "Pelo que vi no material de vocês:",
+        "explain": (
+            "Pesa porque eu preciso justificar cada gasto para quem aprova. Me mostra com fatos.",
+            "É que já me prometeram isso antes e não cumpriram. O que vocês fazem diferente?",
+            "Porque se der errado, a conta cai no meu colo. O que me garante que vai dar certo?",
+        ),
+        "again_pending": ("Volto ao meu ponto:", "Ainda estou preso nisso:", "Insisto:"),
+        "again": (
+            "Preciso de algo mais concreto para seguir.",
+            "Me dá um fato, não uma promessa.",
+            "Ainda não ouvi o que eu precisava ouvir.",
+        ),
+        "nothing_new": "Acho que já falamos o que tinha para falar hoje. Obrigado, até mais.",
         "unknown_product": "Não conheço bem, não. Me diga você.",
         "known_product": "Já vi alguma coisa. Li que “{}” É isso mesmo?",
     },
@@ -336,6 +348,19 @@ SAY: dict[str, dict[str, Any]] = {
             "I see. But what is your proposal, exactly?",
         ),
         "quote": "From what I saw in your material:",
+        "explain": (
+            "It matters because I have to justify every expense to whoever approves it. Show me"
+            " facts.",
+            "I was promised this before and it didn't happen. What do you do differently?",
+            "Because if it goes wrong, it lands on me. What guarantees it will work?",
+        ),
+        "again_pending": ("Back to my point:", "I'm still stuck on this:", "Again:"),
+        "again": (
+            "I need something more concrete to go on.",
+            "Give me a fact, not a promise.",
+            "I still haven't heard what I needed to hear.",
+        ),
+        "nothing_new": "I think we've said all there was to say today. Thanks, bye.",
         "unknown_product": "I don't really know it. You tell me.",
         "known_product": "I saw something. I read that “{}” Is that right?",
     },

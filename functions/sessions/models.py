@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Status = Literal["created", "active", "ended", "failed"]
 Row = Mapping[str, Any]
@@ -25,6 +25,20 @@ class StartIn(BaseModel):
 
     persona_id: uuid.UUID | None = None
     mode: Literal["voice", "text"] = "text"
+    retry_of: uuid.UUID | None = Field(
+        default=None, description="retry a moment of this finished session of yours"
+    )
+    from_turn: int | None = Field(
+        default=None, ge=0, description="the persona turn (transcript index) the retry opens at"
+    )
+
+    @model_validator(mode="after")
+    def _retry_pair(self) -> Self:
+        if (self.retry_of is None) != (self.from_turn is None):
+            raise ValueError("retry_of and from_turn go together")
+        if self.retry_of is not None and self.persona_id is not None:
+            raise ValueError("a retry plays the original session's persona: omit persona_id")
+        return self
 
 
 class MessageIn(BaseModel):
@@ -79,6 +93,8 @@ class SessionSummary(BaseModel):
     duration_seconds: float | None
     turn_count: int
     created_at: datetime
+    retry_of: uuid.UUID | None = None
+    from_turn: int | None = None
 
     @classmethod
     def from_row(cls, row: Row, **extra: Any) -> Self:
@@ -104,6 +120,8 @@ class SessionSummary(BaseModel):
                 "duration_seconds": None if duration is None else float(duration),
                 "turn_count": row["turn_count"],
                 "created_at": row["created_at"],
+                "retry_of": row.get("retry_of"),
+                "from_turn": row.get("from_turn"),
                 **extra,
             }
         )
@@ -180,3 +198,23 @@ class TurnResult(BaseModel):
     ended_reason: str | None
     turns: list[TurnOut]
     remaining_turns: int
+
+
+class RetryOut(BaseModel):
+    """One retry of a session's moment, with its score once graded."""
+
+    session_id: uuid.UUID
+    from_turn: int
+    mode: Literal["voice", "text"]
+    status: Status
+    created_at: datetime
+    overall: float | None = Field(
+        description="the retry's overall score (a manager's override wins)"
+    )
+
+
+class RetryList(BaseModel):
+    """The retries of one session, oldest first: progress on its moments."""
+
+    session_id: uuid.UUID
+    items: list[RetryOut]

@@ -25,6 +25,16 @@ class Objection(BaseModel):
     chunk_ids: list[int] = Field(default_factory=list)
 
 
+class RetryContext(BaseModel):
+    """Where a retry opens: the original session, its persona turn, the situation so far and the
+    salesperson's turns before that moment (a rule-based persona replays them)."""
+
+    of: uuid.UUID
+    from_turn: int
+    situation: str
+    salesperson_before: list[str] = Field(default_factory=list)
+
+
 class HiddenFact(BaseModel):
     """A fact the buyer reveals only when asked the right question."""
 
@@ -65,6 +75,7 @@ class Persona(BaseModel):
     voice_id: str | None = None
     first_message: str = ""
     locale: str = "pt-BR"
+    retry: RetryContext | None = None
 
     @field_validator("objections", mode="before")
     @classmethod

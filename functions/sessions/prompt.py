@@ -91,7 +91,19 @@ def _join(items: list[str], none: str) -> str:
 
 
 def build(persona: Persona, *, mode: Mode, seller: str) -> str:
-    """The system prompt that makes the model play `persona` as the buyer, talking to `seller`."""
+    """The system prompt that makes the model play `persona` as the buyer, talking to `seller`;
+    a retry's persona also gets the situation it resumes (see `sessions.retry`)."""
+    base = _base(persona, mode=mode, seller=seller)
+    if persona.retry is None:
+        return base
+    heading = _RETRY_HEADING[_locale(persona.locale)]
+    return f"{base.rstrip()}\n\n# {heading}\n\n{persona.retry.situation}\n"
+
+
+_RETRY_HEADING = {"pt-BR": "O momento que você retoma", "en-US": "The moment you resume"}
+
+
+def _base(persona: Persona, *, mode: Mode, seller: str) -> str:
     locale = _locale(persona.locale)
     words = _WORDS[locale]
     labels: dict[str, str] = words["profile"]

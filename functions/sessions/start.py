@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from dojo.auth import Principal
-from dojo.db import tenant_transaction
+from dojo.db import Connection, tenant_transaction
 from dojo.errors import AppError, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
@@ -16,7 +16,7 @@ from dojo.vapi.assistant import CreateWebCall
 from dojo.vapi.client import VapiClient, WebCall
 from dojo.vapi.transcript import TranscriptTurn, word_count
 from sessions import persona as personas
-from sessions import prompt, voice
+from sessions import prompt, retry, voice
 from sessions.models import CallJoin, SessionSummary, Started, StartIn
 from sessions.persona import Persona
 from sessions.store import sessions as store
@@ -42,10 +42,25 @@ def _snapshot(persona: Persona) -> dict[str, Any]:
     return {**persona.model_dump(mode="json"), "prompt_version": prompt.PROMPT_VERSION}
 
 
+Retry = tuple[uuid.UUID, int]  # the original session and the persona turn a retry opens at
+
+
+def _persona(conn: Connection, principal: Principal, body: StartIn) -> tuple[Persona, Retry | None]:
+    """The persona to play: the chosen (or a random) one, or, for a retry, the original's persona
+    opening at the chosen turn with the situation so far (see `sessions.retry`)."""
+    if body.retry_of is None or body.from_turn is None:
+        return personas.load(conn, body.persona_id), None
+    row = store.visible(conn, body.retry_of)
+    retry.check_moment(row, principal.user_id, body.from_turn)
+    original = personas.from_snapshot(store.persona_snapshot(conn, body.retry_of))
+    persona = retry.replay_persona(original, row["id"], row["transcript"], body.from_turn)
+    return persona, (row["id"], body.from_turn)
+
+
 def start_text(principal: Principal, body: StartIn) -> Started:
     """A text session: active now, the persona's first message is turn 0."""
     with tenant_transaction(principal.claims) as conn:
-        persona = personas.load(conn, body.persona_id)
+        persona, retried = _persona(conn, principal, body)
         first = persona.first_message.strip() or "Alô?"
         row = store.insert(
             conn,
@@ -57,6 +72,7 @@ def start_text(principal: Principal, body: StartIn) -> Started:
             rubric_version=get_settings().rubric_version,
             transcript=[spoken_turn("persona", first, 0.0)],
             snapshot=_snapshot(persona),
+            retry=retried,
         )
     return Started(
         session_id=row["id"],
@@ -76,7 +92,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
     settings = get_settings()
     session_id = uuid.uuid4()
     with tenant_transaction(principal.claims) as conn:
-        persona = personas.load(conn, body.persona_id)
+        persona, retried = _persona(conn, principal, body)
         seller = store.company_name(conn)
         assert principal.company_id is not None
         try:
@@ -100,6 +116,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
             rubric_version=settings.rubric_version,
             transcript=[],
             snapshot=_snapshot(persona),
+            retry=retried,
         )
     call = _place_call(principal, session_id, client, voice.web_call_request(assistant))
     with tenant_transaction(principal.claims) as conn:

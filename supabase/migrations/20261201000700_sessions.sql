@@ -37,16 +37,24 @@ create table public.training_sessions (
   -- a manager's pending regrade (grading's marker) and how often it was dispatched
   regrade_requested_at timestamptz,
   regrade_attempts integer not null default 0,
+  -- a retry replays one persona turn (`from_turn`, 0-based) of an earlier session of the same
+  -- salesperson: the link lets the original's scorecard list its retries
+  retry_of uuid,
+  from_turn integer check (from_turn >= 0),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (id, company_id),
   foreign key (user_id, company_id) references public.profiles (id, company_id) on delete cascade,
-  foreign key (persona_id, company_id) references public.personas (id, company_id)
+  foreign key (persona_id, company_id) references public.personas (id, company_id),
+  foreign key (retry_of, company_id) references public.training_sessions (id, company_id)
+    on delete set null (retry_of)
 );
 create index training_sessions_company_user_idx
   on public.training_sessions (company_id, user_id, created_at desc);
 create index training_sessions_ended_idx
   on public.training_sessions (status, ended_at) where status = 'ended';
+create index training_sessions_retry_idx
+  on public.training_sessions (retry_of) where retry_of is not null;
 create index training_sessions_regrade_idx
   on public.training_sessions (regrade_requested_at) where regrade_requested_at is not null;
 
@@ -65,7 +73,7 @@ grant all on public.training_sessions to service_role;
 grant select (id, company_id, user_id, persona_id, mode, status, vapi_call_id, persona_name,
   persona_role, persona_difficulty, rubric_version, started_at, ended_at, ended_reason, transcript,
   recording_url, duration_seconds, cost, grading_error, grading_attempts, call_report_at,
-  regrade_requested_at, regrade_attempts, created_at, updated_at)
+  regrade_requested_at, regrade_attempts, retry_of, from_turn, created_at, updated_at)
   on public.training_sessions to authenticated;
 create policy training_sessions_select on public.training_sessions for select to authenticated
   using (company_id = (select private.company_id())

@@ -272,3 +272,50 @@ def test_a_removed_member_is_signed_out_with_the_reason(sign_in, people, site, d
     shot(page, "access-removed")
     page.get_by_label("Idioma").select_option("en")
     expect(page.get_by_test_id("access-removed")).to_contain_text("removed your access")
+
+
+def test_salesperson_retries_a_moment_from_the_transcript(sign_in, people, api_as, site, tmp_path):
+    from playwright.sync_api import expect
+
+    personas = _arrange_material(api_as, people, tmp_path)
+    seller = api_as(people["seller"])
+    started = seller("POST", "/api/v1/sessions/start", json={"persona_id": personas[0]["id"]})
+    sid = started["session_id"]
+    for text in [
+        "Bom dia! Aqui é o Caio, da Cobra Certo. Tudo bem?",
+        "Nossa plataforma cobra as mensalidades sozinha e o plano Completo custa R$ 499 por mês.",
+    ]:
+        seller("POST", f"/api/v1/sessions/{sid}/messages", json={"text": text})
+    original = seller("POST", f"/api/v1/sessions/{sid}/end")["transcript"]
+    moment = original[-1]
+    assert moment["speaker"] == "persona"
+
+    page = sign_in(people["seller"])
+    page.get_by_test_id("whoami").wait_for()
+    page.goto(f"{site}/sessions/view/?id={sid}")
+    turn = page.locator(f"#turn-{moment['index']}")
+    turn.get_by_role("button", name="Tentar de novo a partir daqui").click()
+    expect(page).not_to_have_url(re.compile(sid))
+    expect(page.get_by_test_id("session-status")).to_have_text("Ativa")
+    transcript = page.get_by_test_id("transcript")
+    expect(transcript.locator("li[id^=turn-]")).to_have_count(1)
+    expect(transcript.locator("#turn-0")).to_contain_text(moment["text"][:60])
+    expect(page.get_by_test_id("retry-of")).to_contain_text(f"#{moment['index']}")
+    shot(page, "salesperson-retry")
+
+    page.get_by_label("Sua mensagem").fill(
+        "Entendo a preocupação com o preço. O plano Completo custa R$ 499 por mês e a redução "
+        "de 30% na inadimplência costuma pagar o plano. Isso resolve?"
+    )
+    page.keyboard.press("Enter")
+    expect(transcript.locator("li[id^=turn-]")).to_have_count(3)
+    if page.get_by_test_id("session-status").inner_text() == "Ativa":
+        page.get_by_role("button", name="Encerrar ligação").click()
+    expect(page.get_by_test_id("scorecard")).to_be_visible(timeout=30_000)
+
+    page.get_by_test_id("retry-of").click()
+    expect(page).to_have_url(re.compile(sid))
+    retries = page.get_by_test_id("retries")
+    expect(retries).to_contain_text(f"A partir da fala #{moment['index']}")
+    expect(retries.get_by_test_id("retry-score")).to_have_text(re.compile(r"^\d+$"), timeout=30_000)
+    shot(page, "salesperson-retries")

@@ -15,6 +15,8 @@ from dojo.pagination import Limit, Offset
 from sessions import ending, start, turns
 from sessions.models import (
     MessageIn,
+    RetryList,
+    RetryOut,
     SessionDetail,
     SessionEnded,
     SessionList,
@@ -59,6 +61,14 @@ def list_sessions(
 def get_session(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> SessionDetail:
     """One session with its transcript (the owner, or a manager of the company)."""
     return SessionDetail.from_row(store.visible(conn, session_id))
+
+
+@router.get("/{session_id}/retries")
+def list_retries(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> RetryList:
+    """The retries of this session's moments, oldest first, each with its score once graded."""
+    original = store.visible(conn, session_id)
+    items = [RetryOut.model_validate(r) for r in store.retries(conn, original["id"])]
+    return RetryList(session_id=original["id"], items=items)
 
 
 @router.post("/{session_id}/messages")

@@ -21,7 +21,7 @@ _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
     " s.rubric_version, s.started_at, s.ended_at, s.ended_reason, s.duration_seconds,"
     " s.created_at, s.updated_at, jsonb_array_length(s.transcript) as turn_count,"
-    " s.persona_name, s.persona_role, s.persona_difficulty"
+    " s.persona_name, s.persona_role, s.persona_difficulty, s.retry_of, s.from_turn"
 )
 _FULL = f"{_SUMMARY}, s.transcript, s.recording_url"
 # Seconds since the session started, on the database's clock (text turns are timed by it).
@@ -72,20 +72,23 @@ def insert(
     *,
     session_id: uuid.UUID,
     principal: Principal,
-    persona_id: uuid.UUID,
+    persona_id: uuid.UUID | None,
     mode: Literal["voice", "text"],
     status: Literal["created", "active"],
     rubric_version: str,
     transcript: list[TranscriptTurn],
     snapshot: dict[str, Any],
+    retry: tuple[uuid.UUID, int] | None = None,
 ) -> dict[str, Any]:
-    """Create the session (service role; the caller was verified by the tenant transaction)."""
+    """Create the session (service role; the caller was verified by the tenant transaction);
+    `retry` links it to the original session and persona turn it replays."""
     as_service(conn)
+    retry_of, from_turn = retry if retry is not None else (None, None)
     row = conn.execute(
         "insert into public.training_sessions as s (id, company_id, user_id, persona_id, mode,"
-        " status, persona_snapshot, rubric_version, started_at, transcript)"
+        " status, persona_snapshot, rubric_version, started_at, transcript, retry_of, from_turn)"
         " values (%s, %s, %s, %s, %s, %s, %s, %s,"
-        " case when %s = 'active' then now() end, %s)"
+        " case when %s = 'active' then now() end, %s, %s, %s)"
         f" returning {_FULL}",
         (
             session_id,
@@ -98,10 +101,24 @@ def insert(
             rubric_version,
             status,
             jsonb([t.model_dump() for t in transcript]),
+            retry_of,
+            from_turn,
         ),
     ).fetchone()
     assert row is not None
     return row
+
+
+def retries(conn: Connection, session_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The retries of a session the caller can see (RLS), oldest first, with their scores."""
+    return conn.execute(
+        "select s.id as session_id, s.from_turn, s.mode, s.status, s.created_at,"
+        " coalesce(f.override_overall, f.overall)::float8 as overall"
+        " from public.training_sessions s"
+        " left join public.feedback f on f.session_id = s.id"
+        " where s.retry_of = %s order by s.created_at, s.id",
+        (session_id,),
+    ).fetchall()
 
 
 def append(

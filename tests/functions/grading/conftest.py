@@ -24,12 +24,16 @@ COMPLETIONS = f"{OPENAI_BASE}/chat/completions"
 LEVEL_ORDER = {"bad": 0, "mediocre": 1, "good": 2}
 
 
-def load_calls() -> dict[str, dict[str, Any]]:
-    """The scripted pt-BR calls by name (good_*, mediocre_*, bad_*)."""
+def load_calls(folder: Path = FIXTURES / "calls") -> dict[str, dict[str, Any]]:
+    """The scripted pt-BR calls by name (good_*, mediocre_*, bad_*): the fiscal-software set by
+    default, or another set's folder (`CLINIC / "calls"`)."""
     return {
-        p.stem: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted((FIXTURES / "calls").glob("*.json"))
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
     }
+
+
+# The second set: a clinic-management seller the offline roleplay and grader were not tuned on.
+CLINIC = FIXTURES / "clinic"
 
 
 def timed(turns: list[list[str]], mode: str, pause: float = 0.9) -> list[dict[str, Any]]:
@@ -87,6 +91,18 @@ def rate_limited() -> httpx.Response:
 def calls() -> dict[str, dict[str, Any]]:
     """The scripted calls."""
     return load_calls()
+
+
+@pytest.fixture
+def clinic_calls() -> dict[str, dict[str, Any]]:
+    """The clinic set's scripted calls."""
+    return load_calls(CLINIC / "calls")
+
+
+@pytest.fixture(params=["fiscal", "clinic"])
+def any_calls(request: pytest.FixtureRequest) -> dict[str, dict[str, Any]]:
+    """Each scripted set in turn: the project's own, then the clinic set."""
+    return load_calls(FIXTURES / "calls" if request.param == "fiscal" else CLINIC / "calls")
 
 
 @pytest.fixture

@@ -47,13 +47,18 @@ def _assert_ranked(calls: dict[str, dict[str, Any]], overall: dict[str, float]) 
             assert overall[name] > 70, name
 
 
-def test_offline_grader_ranks_every_level_correctly(calls, kit) -> None:
-    cards = _score_all(calls, kit)
+def test_offline_grader_ranks_every_level_correctly(any_calls, kit) -> None:
+    """On the project's own set and on the clinic set alike: ranked, and good calls above 80."""
+    cards = _score_all(any_calls, kit)
     assert all(card.grader == "offline-rules-v1" for card in cards.values())
-    _assert_ranked(calls, {name: card.overall for name, card in cards.items()})
+    _assert_ranked(any_calls, {name: card.overall for name, card in cards.items()})
+    for name, call in any_calls.items():
+        if call["level"] == "good":
+            assert cards[name].overall > 80, (name, cards[name].overall)
 
 
-def test_offline_feedback_quotes_the_salesperson_verbatim(calls, kit) -> None:
+def test_offline_feedback_quotes_the_salesperson_verbatim(any_calls, kit) -> None:
+    calls = any_calls
     for name, call in calls.items():
         stored = kit.timed(call["turns"], call["mode"])
         card = grade.score(stored, call["mode"], call["persona"], "2026-11-v1", "pt-BR")

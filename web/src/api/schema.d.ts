@@ -758,6 +758,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/{session_id}/retries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Retries
+         * @description The retries of this session's moments, oldest first, each with its score once graded.
+         */
+        get: operations["list_retries_api_v1_sessions__session_id__retries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/vapi": {
         parameters: {
             query?: never;
@@ -2310,6 +2330,52 @@ export interface components {
             received: "end-of-call-report";
         };
         /**
+         * RetryList
+         * @description The retries of one session, oldest first: progress on its moments.
+         */
+        RetryList: {
+            /** Items */
+            items: components["schemas"]["RetryOut"][];
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
+        /**
+         * RetryOut
+         * @description One retry of a session's moment, with its score once graded.
+         */
+        RetryOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Turn */
+            from_turn: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /**
+             * Overall
+             * @description the retry's overall score (a manager's override wins)
+             */
+            overall: number | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "created" | "active" | "ended" | "failed";
+        };
+        /**
          * RoleChangeIn
          * @description A new role for a member.
          */
@@ -2409,6 +2475,8 @@ export interface components {
             ended_at: string | null;
             /** Ended Reason */
             ended_reason: string | null;
+            /** From Turn */
+            from_turn?: number | null;
             /**
              * Id
              * Format: uuid
@@ -2422,6 +2490,8 @@ export interface components {
             persona: components["schemas"]["PersonaSummary"];
             /** Recording Url */
             recording_url: string | null;
+            /** Retry Of */
+            retry_of?: string | null;
             /** Rubric Version */
             rubric_version: string;
             /** Started At */
@@ -2463,6 +2533,8 @@ export interface components {
             ended_at: string | null;
             /** Ended Reason */
             ended_reason: string | null;
+            /** From Turn */
+            from_turn?: number | null;
             /**
              * Id
              * Format: uuid
@@ -2476,6 +2548,8 @@ export interface components {
             persona: components["schemas"]["PersonaSummary"];
             /** Recording Url */
             recording_url: string | null;
+            /** Retry Of */
+            retry_of?: string | null;
             /** Rubric Version */
             rubric_version: string;
             /** Started At */
@@ -2530,6 +2604,8 @@ export interface components {
             ended_at: string | null;
             /** Ended Reason */
             ended_reason: string | null;
+            /** From Turn */
+            from_turn?: number | null;
             /**
              * Id
              * Format: uuid
@@ -2541,6 +2617,8 @@ export interface components {
              */
             mode: "voice" | "text";
             persona: components["schemas"]["PersonaSummary"];
+            /** Retry Of */
+            retry_of?: string | null;
             /** Rubric Version */
             rubric_version: string;
             /** Started At */
@@ -2577,6 +2655,8 @@ export interface components {
             ended_at: string | null;
             /** Ended Reason */
             ended_reason: string | null;
+            /** From Turn */
+            from_turn?: number | null;
             /**
              * Id
              * Format: uuid
@@ -2588,6 +2668,8 @@ export interface components {
              */
             mode: "voice" | "text";
             persona: components["schemas"]["PersonaSummary"];
+            /** Retry Of */
+            retry_of?: string | null;
             /** Rubric Version */
             rubric_version: string;
             /** Started At */
@@ -2613,6 +2695,11 @@ export interface components {
          */
         StartIn: {
             /**
+             * From Turn
+             * @description the persona turn (transcript index) the retry opens at
+             */
+            from_turn?: number | null;
+            /**
              * Mode
              * @default text
              * @enum {string}
@@ -2620,6 +2707,11 @@ export interface components {
             mode?: "voice" | "text";
             /** Persona Id */
             persona_id?: string | null;
+            /**
+             * Retry Of
+             * @description retry a moment of this finished session of yours
+             */
+            retry_of?: string | null;
         };
         /**
          * Started
@@ -4651,6 +4743,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TurnResult"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_retries_api_v1_sessions__session_id__retries_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryList"];
                 };
             };
             /** @description the request was refused */

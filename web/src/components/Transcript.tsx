@@ -10,7 +10,18 @@ function clock(seconds: number): string {
 }
 
 /** The conversation, turn by turn; new turns are announced to screen readers. */
-export function Transcript({ turns, persona, highlight }: { turns: Turn[]; persona: string; highlight?: number | null }) {
+export function Transcript({
+  turns,
+  persona,
+  highlight,
+  onRetry,
+}: {
+  turns: Turn[];
+  persona: string;
+  highlight?: number | null;
+  /** Offered on persona turns of a finished call of one's own: practise that moment again. */
+  onRetry?: (turn: number) => void;
+}) {
   const { t } = useI18n();
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
@@ -29,6 +40,16 @@ export function Transcript({ turns, persona, highlight }: { turns: Turn[]; perso
                 #{turn.index} · {mine ? t("session.you") : persona} · {clock(turn.start)}
               </p>
               <p className="whitespace-pre-wrap">{turn.text}</p>
+              {onRetry && !mine && (
+                <button
+                  type="button"
+                  className="mt-1 text-xs font-medium text-indigo-700 underline"
+                  data-testid="retry-turn"
+                  onClick={() => onRetry(turn.index)}
+                >
+                  {t("session.retryHere")}
+                </button>
+              )}
             </div>
           </li>
         );

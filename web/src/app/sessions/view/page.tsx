@@ -1,11 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import { isScored, type Feedback, type Me, type Session, type TurnResult } from "@/api/types";
+import type { components } from "@/api/schema";
+import { isScored, type Feedback, type Me, type Session, type Started, type TurnResult } from "@/api/types";
 import { OverrideForm } from "@/components/OverrideForm";
+import { Retries } from "@/components/Retries";
 import { Scorecard } from "@/components/Scorecard";
 import { Page } from "@/components/Shell";
 import { Transcript } from "@/components/Transcript";
@@ -15,7 +17,9 @@ import { hasRole } from "@/lib/auth";
 import { useI18n } from "@/lib/i18n";
 import { isKey, type Key } from "@/lib/messages";
 import { useLive, useResource } from "@/lib/useResource";
-import { recallCall, type CallInfo } from "@/lib/voice";
+import { recallCall, rememberCall, type CallInfo } from "@/lib/voice";
+
+type Linked = Pick<components["schemas"]["SessionDetail"], "retry_of" | "from_turn">;
 
 function Chat({ session, onChange }: { session: Session; onChange: (s: Session) => void }) {
   const { t } = useI18n();
@@ -125,6 +129,9 @@ function SessionView({ me }: { me: Me }) {
   const [local, setLocal] = useState<Session | null>(null);
   const [call, setCall] = useState<CallInfo | null>(null);
   const [highlight, setHighlight] = useState<number | null>(null);
+  const [retryError, setRetryError] = useState<string | null>(null);
+  const router = useRouter();
+  const errorMessage = useErrorMessage();
   const remote = useResource(
     () => api.get<"/api/v1/sessions/{session_id}", Session>("/api/v1/sessions/{session_id}", { path: { session_id: id } }),
     [id],
@@ -153,6 +160,21 @@ function SessionView({ me }: { me: Me }) {
   const chatting = mine && session.mode === "text" && session.status === "active";
   const ended = session.status === "ended";
 
+  async function retryFrom(turn: number) {
+    if (!session) return;
+    setRetryError(null);
+    try {
+      const started = await api.post<"/api/v1/sessions/start", Started>("/api/v1/sessions/start", {
+        body: { mode: session.mode, retry_of: session.id, from_turn: turn },
+      });
+      if (started.call) rememberCall(started.session_id, started.call);
+      setLocal(null);
+      router.push(`/sessions/view/?id=${started.session_id}`);
+    } catch (err) {
+      setRetryError(errorMessage(err));
+    }
+  }
+
   function showTurn(turn: number) {
     setHighlight(turn);
     document.getElementById(`turn-${turn}`)?.scrollIntoView({ behavior: "smooth", block: "center" });
@@ -166,6 +188,11 @@ function SessionView({ me }: { me: Me }) {
           <p className="text-sm text-slate-600">
             {session.persona.role} · {t(`practice.mode.${session.mode}`)} · {date(session.started_at ?? session.created_at)}
           </p>
+          {(session as Session & Linked).retry_of && (
+            <Link href={`/sessions/view/?id=${(session as Session & Linked).retry_of}`} className="text-sm text-indigo-700 underline" data-testid="retry-of">
+              {t("session.retryOf", { turn: (session as Session & Linked).from_turn ?? 0 })}
+            </Link>
+          )}
         </div>
         <span data-testid="session-status">
           <Badge value={session.status} text={t(`status.${session.status}`)} />
@@ -191,11 +218,22 @@ function SessionView({ me }: { me: Me }) {
         {(session.transcript ?? []).length === 0 ? (
           <p className="text-sm text-slate-600">{awaitingReport ? t("session.awaitingReport") : t("session.noTurns")}</p>
         ) : (
-          <Transcript turns={session.transcript ?? []} persona={session.persona.name ?? "?"} highlight={highlight} />
+          <Transcript
+            turns={session.transcript ?? []}
+            persona={session.persona.name ?? "?"}
+            highlight={highlight}
+            onRetry={mine && ended ? (turn) => void retryFrom(turn) : undefined}
+          />
+        )}
+        {retryError && (
+          <p role="alert" className="mt-2 text-sm text-red-700">
+            {retryError}
+          </p>
         )}
         {chatting && <Chat session={session} onChange={setLocal} />}
       </Card>
       {ended && <FeedbackSection sessionId={session.id} me={me} onTurn={showTurn} />}
+      {ended && <Retries sessionId={session.id} />}
     </div>
   );
 }
