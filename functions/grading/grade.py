@@ -1,12 +1,17 @@
 """Grading a session end to end: one `feedback` row per session, whatever happens.
 
-Idempotency: the session row is locked (`for update skip locked`) for the whole grading, so
-concurrent deliveries of the same event cannot both grade — the second sees the lock and answers
-"in progress" — and the insert is `on conflict (session_id)` besides. A delivery after the
-feedback exists changes nothing. A failure rolls the attempt back, then records the error and
-counts the attempt in a separate transaction; the session stays `ended` without feedback, so the
-sweeper (bounded by `grading_max_attempts`) or a manager's regrade can finish it. An
-"insufficient" result is replaced once the session has a real conversation to grade.
+No connection or row lock is held while the grader (a model: 20-60 s) works. A run claims the
+session in one short transaction (`store.claim`: a lease, and a fencing token that counts the
+attempt), grades with no connection checked out, and writes the feedback in a second short
+transaction that first releases the lease, which only succeeds while the session still carries
+this run's token. A run that lost its lease (a dead worker's, taken over once stale) writes
+nothing and says so in a log line. Concurrent deliveries of the same event cannot both grade:
+the second finds the lease held and answers "in progress"; a delivery after the feedback exists
+changes nothing, and the insert is `on conflict (session_id)` besides. A failure releases the
+lease with the error recorded; the session stays `ended` without feedback, so the sweeper (bounded
+by `grading_max_attempts`, and taking over leases past `grading_stale_seconds`) or a manager's
+regrade can finish it. An "insufficient" result is replaced once the session has a real
+conversation to grade.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
 from dojo.observability import logger
 from dojo.retrieval import Hit
+from dojo.settings import get_settings
 from grading import coach, material, metrics, rubric, transcript
 from grading.grader import GRADER
 from grading.models import GradingStatus
@@ -94,56 +100,89 @@ def _save(conn: Connection, session: dict[str, Any], card: Scorecard, replace: b
     store.save_feedback(conn, session, card, replace=replace)
     if replace:
         _refresh_override(conn, session["id"], card)
-    store.count_attempt(conn, session["id"], session["company_id"])
     for used in card.usage:
         usage.record(conn, session["company_id"], used, ref_id=session["id"])
 
 
-def _record_failure(session_id: uuid.UUID, exc: Exception) -> None:
+class _Superseded(Exception):
+    """Another run took the session's lease over: this run's result is dropped."""
+
+
+def _claim(
+    session_id: uuid.UUID, company_id: uuid.UUID | None, regrade: bool
+) -> dict[str, Any] | Outcome:
+    """The session under this run's lease, or the outcome that says why there is nothing to do
+    (one short transaction)."""
+    with service_transaction() as conn:
+        state = store.grading_state(conn, session_id, company_id)
+        if state is None:
+            return Outcome("not_found", session_id)
+        if state["status"] != "ended":
+            return Outcome("not_ended", session_id)
+        if state["feedback_status"] == "graded" and not regrade:
+            return Outcome("already_graded", session_id, float(state["overall"]))
+        claimed = store.claim(conn, session_id, company_id, get_settings().grading_stale_seconds)
+    return Outcome("in_progress", session_id) if claimed is None else claimed
+
+
+def _write(session: dict[str, Any], card: Scorecard, regrade: bool) -> Outcome:
+    """Store the scorecard if this run still holds the lease (one short transaction)."""
+    session_id = session["id"]
+    with service_transaction() as conn:
+        if not store.release(conn, session_id, session["token"], None):
+            raise _Superseded
+        done = store.feedback_state(conn, session_id)
+        # "Insufficient" is not final: a voice call's transcript can arrive after the session
+        # ended (the end-of-call report re-sends the event), and then it is graded for real.
+        if done is not None and card.status == "insufficient" and not regrade:
+            return Outcome("already_graded", session_id)
+        _save(conn, session, card, replace=done is not None)
+    return Outcome(card.status, session_id, card.overall)
+
+
+def _record_failure(session: dict[str, Any], exc: Exception) -> None:
     message = exc.message if isinstance(exc, AppError) else f"{type(exc).__name__}: {exc}"
     try:
         with service_transaction() as conn:
-            store.record_failure(conn, session_id, message[:_ERROR_CHARS])
-    except Exception:  # the database itself is down: the sweeper retries later anyway
-        logger.exception("could not record the grading failure", extra={"session": str(session_id)})
+            if not store.release(conn, session["id"], session["token"], message[:_ERROR_CHARS]):
+                logger.info("grading failure not recorded: taken over", extra=_ids(session))
+    except Exception:  # the database itself is down: the lease goes stale, the sweeper retries
+        logger.exception("could not record the grading failure", extra=_ids(session))
+
+
+def _ids(session: dict[str, Any]) -> dict[str, str]:
+    return {"session_id": str(session["id"]), "token": str(session["token"])}
 
 
 def grade_session(
     session_id: uuid.UUID, company_id: uuid.UUID | None = None, *, regrade: bool = False
 ) -> Outcome:
     """Grade one ended session exactly once (or again with `regrade`); see the module doc."""
-    # retrieved before the session is locked: embedding the queries is an outside call
-    knowledge = material.for_session(session_id, company_id)
+    session = _claim(session_id, company_id, regrade)
+    if isinstance(session, Outcome):
+        return session
     try:
-        with service_transaction() as conn:
-            session = store.lock_session(conn, session_id, company_id)
-            if session is None:
-                exists = store.session_exists(conn, session_id, company_id)
-                return Outcome("in_progress" if exists else "not_found", session_id)
-            if session["status"] != "ended":
-                return Outcome("not_ended", session_id)
-            done = store.feedback_state(conn, session_id)
-            if done is not None and done["status"] == "graded" and not regrade:
-                return Outcome("already_graded", session_id, float(done["overall"]))
-            card = score(
-                session["transcript"],
-                session["mode"],
-                session["persona_snapshot"] or {},
-                session["rubric_version"],
-                session["locale"],
-                knowledge,
-            )
-            # "Insufficient" is not final: a voice call's transcript can arrive after the session
-            # ended (the end-of-call report re-sends the event), and then it is graded for real.
-            if done is not None and card.status == "insufficient" and not regrade:
-                return Outcome("already_graded", session_id)
-            _save(conn, session, card, replace=done is not None)
+        # no connection is checked out here: embedding the coach's queries and the grader are
+        # outside calls, and the grader may take a minute
+        knowledge = material.for_session(session_id, company_id)
+        card = score(
+            session["transcript"],
+            session["mode"],
+            session["persona_snapshot"] or {},
+            session["rubric_version"],
+            session["locale"],
+            knowledge,
+        )
+        outcome = _write(session, card, regrade)
+    except _Superseded:
+        logger.warning("grading result dropped: the session was taken over", extra=_ids(session))
+        return Outcome("in_progress", session_id)
     except Exception as exc:
-        logger.warning("grading failed", extra={"session_id": str(session_id), "error": str(exc)})
-        _record_failure(session_id, exc)
+        logger.warning("grading failed", extra={**_ids(session), "error": str(exc)})
+        _record_failure(session, exc)
         raise
     logger.info(
         "session graded",
-        extra={"session_id": str(session_id), "status": card.status, "grader": card.grader},
+        extra={**_ids(session), "status": outcome.status, "grader": card.grader},
     )
-    return Outcome(card.status, session_id, card.overall)
+    return outcome

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from dojo.auth import Principal
-from dojo.db import Connection, service_transaction
+from dojo.db import Connection
 from dojo.settings import get_settings
 from grading import drills, rubric
 from grading.messages import caller_locale, company_locale
@@ -83,11 +83,12 @@ def my_progress(conn: Connection, principal: Principal, window: int = MOVING_WIN
     ]
     # RLS shows a salesperson only their own feedback; the team average is computed over the
     # company's rows (every read names the caller's present company) and only averages leave.
+    # Same connection, last step: a request never holds two connections of the pool.
     assert principal.company_id is not None  # CurrentUser is a present member
-    with service_transaction() as team_conn:
-        team_average = team(team_conn, principal.company_id).team_average
     history = [effective_scores(r) for r in rows]
     plan = drills.plan(history, current, coach_store.drill_personas(conn), locale, window)
+    store.as_service(conn)
+    team_average = team(conn, principal.company_id).team_average
     return Progress(
         user_id=principal.user_id,
         sessions=len(rows),

@@ -8,8 +8,8 @@ grader (offline rules) grades before the answer, whose body then already says ho
 
 The marker makes a duplicated delivery a no-op: only a delivery that still finds it grades, and it
 clears exactly the marker it saw (a newer request made meanwhile stays pending). Concurrent
-deliveries serialise on the session row lock in `grade_session` ("in_progress" for the second,
-which leaves the marker alone).
+deliveries meet at the session's grading lease in `grade_session` ("in_progress" for the
+second, which leaves the marker alone).
 
 A failed regrade clears the marker too: the error is recorded in `grading_error` by
 `grade_session`, the previous feedback is untouched, and the scorecard says the regrade failed;

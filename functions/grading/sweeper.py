@@ -3,7 +3,10 @@
 pg_net delivers the trigger's call at most once; a lost delivery, a crash or a model outage
 leaves a session ended without feedback. The sweeper (a schedule in production, `dojo sweep`
 locally) picks those up, oldest first, and stops retrying a session after
-`grading_max_attempts` failures — a manager can still regrade it by hand. It also dispatches
+`grading_max_attempts` runs — a manager can still regrade it by hand. A run that died holding
+the session's lease (a Lambda timeout, a crash) is taken over once the lease is older than
+`grading_stale_seconds`; each session is claimed, graded and written by `grade_session`, so no
+connection is held while the grader works. It also dispatches
 again the regrade requests whose hook was lost (see `grading.regrade`).
 """
 
@@ -25,8 +28,11 @@ BATCH = 25
 
 def pending(limit: int = BATCH) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """Ended sessions without feedback that may still be retried: (session, company)."""
+    settings = get_settings()
     with service_transaction() as conn:
-        return store.ungraded(conn, get_settings().grading_max_attempts, limit)
+        return store.ungraded(
+            conn, settings.grading_max_attempts, settings.grading_stale_seconds, limit
+        )
 
 
 def sweep(limit: int = BATCH) -> dict[str, Any]:

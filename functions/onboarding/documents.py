@@ -4,7 +4,7 @@ reprocess, the overview and knowledge-base search.
 Reads run in the caller's tenant transaction, so RLS decides what exists (another company's
 document is a 404, never a 403). Writes are for managers and admins; after an RLS-checked read,
 steps that only the pipeline may do (dispatching the hook) switch to the service role. Nothing
-holds a database connection while the bucket is called.
+holds a database connection while the bucket or the embeddings provider is called.
 """
 
 from __future__ import annotations
@@ -230,11 +230,16 @@ def status(conn: Connection) -> StatusOut:
     )
 
 
-def search(conn: Connection, principal: Principal, q: str, k: int) -> list[SearchHit]:
-    """What the knowledge base answers to `q`: the best chunks with document, page and score."""
+def search(principal: Principal, q: str, k: int) -> list[SearchHit]:
+    """What the knowledge base answers to `q`: the best chunks with document, page and score.
+
+    The question is embedded (an outside call) before the tenant transaction opens.
+    """
     assert principal.company_id is not None
-    hits = retrieval.search(conn, principal.company_id, q, k)
-    names = store.filenames(conn, list({h.document_id for h in hits}))
+    query = retrieval.embed_query(q)
+    with tenant_transaction(principal.claims) as conn:
+        hits = retrieval.search(conn, principal.company_id, query.text, k, vector=query.vector)
+        names = store.filenames(conn, list({h.document_id for h in hits}))
     return [
         SearchHit(
             chunk_id=h.chunk_id,

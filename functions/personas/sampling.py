@@ -86,15 +86,17 @@ def sample(
     company_id: uuid.UUID,
     *,
     budget_tokens: int | None = None,
-    focus: str | None = None,
+    focus: retrieval.Query | None = None,
 ) -> Context:
-    """A diverse sample of the company's ready chunks that fits `budget_tokens`."""
+    """A diverse sample of the company's ready chunks that fits `budget_tokens`; a `focus`
+    (embedded before the transaction, `retrieval.embed_query`) seeds it."""
     settings = get_settings()
     budget = budget_tokens or settings.personas_context_tokens
     model = settings.active_embedding_model
     seeds: list[int] = []
-    if focus:
-        seeds = [h.chunk_id for h in retrieval.search(conn, company_id, focus, k=FOCUS_SEEDS)]
+    if focus and focus.text:
+        hits = retrieval.search(conn, company_id, focus.text, k=FOCUS_SEEDS, vector=focus.vector)
+        seeds = [h.chunk_id for h in hits]
     # ask for more than the budget can hold: oversized chunks are skipped, smaller ones fill in
     wanted = max(8, budget * CHARS_PER_TOKEN // 400)
     rows = store.diverse_chunks(conn, company_id, model, wanted, seeds)

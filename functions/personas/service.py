@@ -1,10 +1,10 @@
 """A generation from start to finish, as a job runs it (`personas.jobs`).
 
 Three steps so no database connection waits on the model: (1) a short tenant transaction checks
-there is material and samples the context, (2) the generator runs with no transaction open,
-(3) a second short tenant transaction stores the whole set atomically with its usage, and the
-job's hook marks the job done inside it. A failed generation stores no personas; the tokens it
-spent are still recorded (they were billed).
+there is material and samples the context (a manager's focus is embedded before it opens),
+(2) the generator runs with no transaction open, (3) a second short tenant transaction stores
+the whole set atomically with its usage, and the job's hook marks the job done inside it. A
+failed generation stores no personas; the tokens it spent are still recorded (they were billed).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from dojo import retrieval
 from dojo import usage as usage_log
 from dojo.auth import Principal
 from dojo.db import Connection, tenant_transaction
@@ -55,10 +56,12 @@ def run(
     that stores them.
     """
     company_id = company_of(principal)
+    # the focus is embedded (an outside call) before the transaction opens
+    focus = retrieval.embed_query(body.focus) if body.focus else None
     with tenant_transaction(principal.claims) as conn:
         if not sampling.has_material(conn, company_id):
             raise Conflict(NO_MATERIAL, code="no_documents")
-        context = sampling.sample(conn, company_id, focus=body.focus)
+        context = sampling.sample(conn, company_id, focus=focus)
         locale = store.company_locale(conn, company_id)
         taken = [] if replace else store.active_names(conn)
     if not context.chunks:

@@ -29,11 +29,25 @@ class Hit:
     similarity: float | None
 
 
+@dataclass(frozen=True)
+class Query:
+    """A search text with its embedding, made before any transaction opens."""
+
+    text: str
+    vector: tuple[float, ...]
+
+
 @lru_cache(maxsize=2048)
 def query_vector(query: str, model: str) -> tuple[float, ...]:
     """The query's embedding, cached: callers repeat the same questions."""
     del model  # part of the cache key: a model switch must not reuse old vectors
     return tuple(embed([query], operation="query").vectors[0])
+
+
+def embed_query(text: str) -> Query:
+    """`text` with its embedding by the active model (an outside call: hold no connection)."""
+    text = text.strip()
+    return Query(text, query_vector(text, get_settings().active_embedding_model) if text else ())
 
 
 def _literal(vector: tuple[float, ...]) -> str:
@@ -46,18 +60,18 @@ def search(
     query: str,
     k: int = 5,
     *,
-    vector: tuple[float, ...] | None = None,
+    vector: tuple[float, ...],
 ) -> list[Hit]:
     """The `k` best chunks of `company_id` for `query`, best first.
 
-    Pass `vector` (from `query_vector`) to embed before the transaction opens, so no connection
-    waits on the embeddings provider; without it the query is embedded here.
+    `vector` is the query's embedding (`query_vector`, `embed_query`), made before the
+    transaction opened: embedding is an outside call, and no connection waits on one.
     """
     query = query.strip()
     if not query:
         return []
     model = get_settings().active_embedding_model
-    embedded = _literal(vector if vector is not None else query_vector(query, model))
+    embedded = _literal(vector)
     rows = conn.execute(
         "select id, document_id, chunk_index, content, metadata, score, similarity"
         " from public.hybrid_search(%s, %s::extensions.vector, %s, %s, %s)",

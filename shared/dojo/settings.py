@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     personas_stale_seconds: int = Field(default=600, ge=30)
     personas_max_attempts: int = Field(default=3, ge=1, le=20)
     grading_pending_seconds: int = Field(default=300, ge=0)  # a regrade's hook
+    grading_stale_seconds: int = Field(default=600, ge=30)  # a session's grading lease
     grading_max_attempts: int = Field(default=5, ge=1, le=50)  # a session's grading, a regrade
     # a voice call's end-of-call report: past the grace the sweeper asks Vapi for the call on each
     # run; past the give-up the session ends without a transcript

@@ -31,7 +31,10 @@ create table public.training_sessions (
   duration_seconds numeric(10, 2),
   cost numeric(12, 6),
   grading_error text,
+  -- grading's runs so far; each claim adds one, and the number is that run's fencing token
   grading_attempts integer not null default 0,
+  -- grading's lease: when the running grader claimed the session (null: nobody is grading it)
+  grading_claimed_at timestamptz,
   -- when the Vapi end-of-call report was applied (null: not yet; a later duplicate changes nothing)
   call_report_at timestamptz,
   -- a manager's pending regrade (grading's marker) and how often it was dispatched

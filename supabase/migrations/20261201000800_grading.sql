@@ -59,6 +59,53 @@ create policy feedback_update on public.feedback for update to authenticated
   using (company_id = (select private.company_id()) and (select private.is_manager()))
   with check (company_id = (select private.company_id()));
 
+-- Grading runs under a lease, as documents and persona jobs do, so no connection or row lock
+-- waits on the model (20-60 s): a worker claims the session in one short transaction
+-- (`grading_claimed_at`, and `grading_attempts` + 1 as its fencing token), grades with no
+-- connection checked out, then writes the feedback in a second short transaction that first
+-- releases the lease, which only succeeds while the row still carries the worker's token. A claim
+-- older than p_stale_seconds (well above the function's timeout) belongs to a dead worker and may
+-- be taken over, by the sweeper or another delivery; the dead worker's late write then finds
+-- another token and writes nothing. The claim refuses a session held by a live worker.
+create or replace function private.claim_grading(
+  p_session uuid, p_company uuid, p_stale_seconds integer
+)
+returns table (
+  id uuid, company_id uuid, user_id uuid, mode text, transcript jsonb, persona_snapshot jsonb,
+  rubric_version text, locale text, token integer
+)
+language sql volatile security definer set search_path = '' as $$
+  update public.training_sessions s
+     set grading_claimed_at = now(), grading_attempts = s.grading_attempts + 1
+    from public.companies c
+   where s.id = p_session and (p_company is null or s.company_id = p_company)
+     and c.id = s.company_id and s.status = 'ended'
+     and (s.grading_claimed_at is null
+          or s.grading_claimed_at < now() - make_interval(secs => p_stale_seconds))
+  returning s.id, s.company_id, s.user_id, s.mode, s.transcript, s.persona_snapshot,
+            s.rubric_version, c.locale, s.grading_attempts
+$$;
+revoke all on function private.claim_grading(uuid, uuid, integer)
+  from public, authenticated, anon;
+grant execute on function private.claim_grading(uuid, uuid, integer) to service_role;
+
+-- Give the lease back with the run's error (null: it graded). True only while the session still
+-- carries the caller's token; false means the run was taken over and must write nothing.
+create or replace function private.release_grading(p_session uuid, p_token integer, p_error text)
+returns boolean
+language sql volatile security definer set search_path = '' as $$
+  with released as (
+    update public.training_sessions s
+       set grading_claimed_at = null, grading_error = p_error
+     where s.id = p_session and s.grading_attempts = p_token and s.grading_claimed_at is not null
+    returning 1
+  )
+  select exists (select 1 from released)
+$$;
+revoke all on function private.release_grading(uuid, integer, text)
+  from public, authenticated, anon;
+grant execute on function private.release_grading(uuid, integer, text) to service_role;
+
 -- Record a regrade request and dispatch it (after commit). A request already pending is not
 -- dispatched again (a double click queues one regrade). True when a new request was recorded.
 create or replace function private.request_regrade(p_session uuid, p_company uuid)

@@ -124,13 +124,14 @@ def test_search_is_confined_to_one_company_and_the_active_model(sql, make_user) 
         "company_id": str(user.company_id),
         "user_role": "salesperson",
     }
+    plain = retrieval.embed_query("preco do plano")  # no accent typed
+    price = retrieval.embed_query("preço")
     with tenant_transaction(claims) as conn:
-        hits = retrieval.search(conn, user.company_id, "preco do plano", 5)  # no accent typed
+        hits = retrieval.search(conn, user.company_id, plain.text, 5, vector=plain.vector)
         assert [h.content for h in hits] == [text]
         assert hits[0].metadata == {"page": 1}
         # RLS: asking for another company's rows from a user transaction yields nothing
-        assert retrieval.search(conn, other, "preço", 5) == []
+        assert retrieval.search(conn, other, price.text, 5, vector=price.vector) == []
     with service_transaction() as conn:
-        assert [h.content for h in retrieval.search(conn, other, "preço", 5)] == [
-            "Preço secreto do concorrente"
-        ]
+        found = retrieval.search(conn, other, price.text, 5, vector=price.vector)
+        assert [h.content for h in found] == ["Preço secreto do concorrente"]

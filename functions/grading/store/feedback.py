@@ -3,7 +3,8 @@
 Reads for people run in the caller's tenant transaction, so Row Level Security decides what is
 there (a salesperson sees their own sessions, managers and admins their company's). Grading
 writes run as the service role (`dojo.db.service_transaction`), scoped to the session and its
-company; a regrade request is recorded by the SQL function `private.request_regrade`.
+company, under the lease of `private.claim_grading` / `private.release_grading`; a regrade
+request is recorded by the SQL function `private.request_regrade`.
 """
 
 from __future__ import annotations
@@ -29,33 +30,42 @@ def company_locale(conn: Connection, company_id: uuid.UUID | None = None) -> str
 
 # --- grading (service role) ---------------------------------------------------------------------
 
-_LOCK = """
-select s.id, s.company_id, s.user_id, s.mode, s.status, s.transcript, s.persona_snapshot,
-       s.rubric_version, c.locale
-  from public.training_sessions s join public.companies c on c.id = s.company_id
+_STATE = """
+select s.status, f.status as feedback_status, f.overall
+  from public.training_sessions s left join public.feedback f on f.session_id = s.id
  where s.id = %s and (%s::uuid is null or s.company_id = %s::uuid)
-   for update of s skip locked
 """
 
 
-def lock_session(
+def grading_state(
     conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID | None
 ) -> dict[str, Any] | None:
-    """The session to grade, locked for this transaction; None if missing or locked elsewhere."""
+    """The session's status and its feedback's status and overall (None: no such session)."""
     row: dict[str, Any] | None = conn.execute(
-        _LOCK, (session_id, company_id, company_id)
+        _STATE, (session_id, company_id, company_id)
     ).fetchone()
     return row
 
 
-def session_exists(conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID | None) -> bool:
-    """True when the session exists (in that company, when one is given)."""
-    row = conn.execute(
-        "select 1 from public.training_sessions where id = %s"
-        " and (%s::uuid is null or company_id = %s::uuid)",
-        (session_id, company_id, company_id),
+def claim(
+    conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID | None, stale_seconds: int
+) -> dict[str, Any] | None:
+    """Take the grading lease of an ended session (`private.claim_grading`): the session to
+    grade with its company's locale and this run's fencing `token`, or None when a live worker
+    holds it (or it is not ended)."""
+    row: dict[str, Any] | None = conn.execute(
+        "select * from private.claim_grading(%s, %s, %s)", (session_id, company_id, stale_seconds)
     ).fetchone()
-    return row is not None
+    return row
+
+
+def release(conn: Connection, session_id: uuid.UUID, token: int, error: str | None) -> bool:
+    """Give the lease back with the run's error (None: graded); False when the run was taken
+    over (its token is no longer the session's), and then the caller must write nothing."""
+    row = conn.execute(
+        "select private.release_grading(%s, %s, %s) as released", (session_id, token, error)
+    ).fetchone()
+    return bool(row and row["released"])
 
 
 def feedback_state(conn: Connection, session_id: uuid.UUID) -> dict[str, Any] | None:
@@ -129,37 +139,23 @@ def set_override_overall(conn: Connection, session_id: uuid.UUID, overall: float
     )
 
 
-def count_attempt(conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID) -> None:
-    """A grading attempt succeeded: count it and clear the last error."""
-    conn.execute(
-        "update public.training_sessions set grading_error = null,"
-        " grading_attempts = grading_attempts + 1 where id = %s and company_id = %s",
-        (session_id, company_id),
-    )
-
-
-def record_failure(conn: Connection, session_id: uuid.UUID, message: str) -> None:
-    """A grading attempt failed: keep the error for operators and count the attempt."""
-    conn.execute(
-        "update public.training_sessions set grading_error = %s,"
-        " grading_attempts = grading_attempts + 1 where id = %s",
-        (message, session_id),
-    )
-
-
 _PENDING = """
 select s.id, s.company_id from public.training_sessions s
  where s.status = 'ended' and s.grading_attempts < %s
    and not exists (select 1 from public.feedback f where f.session_id = s.id)
+   and (s.grading_claimed_at is null
+        or s.grading_claimed_at < now() - make_interval(secs => %s))
  order by s.ended_at nulls first, s.created_at
  limit %s
 """
 
 
-def ungraded(conn: Connection, max_attempts: int, limit: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Ended sessions without feedback that may still be retried, oldest first: (session,
-    company)."""
-    rows = conn.execute(_PENDING, (max_attempts, limit)).fetchall()
+def ungraded(
+    conn: Connection, max_attempts: int, stale_seconds: int, limit: int
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Ended sessions without feedback that may still be retried and that no live worker holds
+    (no lease, or one older than `stale_seconds`), oldest first: (session, company)."""
+    rows = conn.execute(_PENDING, (max_attempts, stale_seconds, limit)).fetchall()
     return [(r["id"], r["company_id"]) for r in rows]
 
 
@@ -174,10 +170,15 @@ def session_state(conn: Connection, session_id: uuid.UUID) -> dict[str, Any] | N
     return row
 
 
+def as_service(conn: Connection) -> None:
+    """Act as the service role for the rest of this transaction (after the RLS-checked reads)."""
+    conn.execute("select set_config('role', 'service_role', true)")
+
+
 def request_regrade(conn: Connection, session_id: uuid.UUID, company_id: uuid.UUID) -> None:
     """Record a regrade request and dispatch the hook (the caller already read the session
     under RLS, which verified the manager; the write runs as the service role)."""
-    conn.execute("select set_config('role', 'service_role', true)")
+    as_service(conn)
     conn.execute("select private.request_regrade(%s, %s)", (session_id, company_id))
 
 

@@ -87,9 +87,8 @@ def status(_: CurrentUser, conn: TenantDB) -> StatusOut:
 @router.get("/search")
 def search(
     principal: CurrentUser,
-    conn: TenantDB,
     q: Annotated[str, Query(min_length=1, max_length=500)],
     k: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> list[SearchHit]:
     """What the knowledge base answers to `q`: the best chunks with document, page and score."""
-    return documents.search(conn, principal, q, k)
+    return documents.search(principal, q, k)

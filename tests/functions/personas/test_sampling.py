@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from dojo import retrieval
 from dojo.db import service_transaction
 from personas import sampling
 
@@ -97,6 +98,9 @@ def test_focus_seeds_the_sample(make_user, material):
     ids = material(manager.company_id, _big_and_small())
     with service_transaction() as conn:
         context = sampling.sample(
-            conn, manager.company_id, budget_tokens=200, focus="fidelidade e multa no contrato"
+            conn,
+            manager.company_id,
+            budget_tokens=200,
+            focus=retrieval.embed_query("fidelidade e multa no contrato"),
         )
     assert context.chunks[0].id == ids["contrato.pdf"][0]
