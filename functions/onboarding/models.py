@@ -6,7 +6,15 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from dojo.auth import RoleName
 
@@ -58,7 +66,7 @@ class CompanySettingsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    leaderboard_enabled: bool | None = None
+    leaderboard_enabled: StrictBool | None = None
 
 
 class CompanyCreatedOut(BaseModel):

@@ -13,15 +13,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 AssigneeStatus = Literal["assigned", "in_progress", "passed", "failed", "overdue"]
 Difficulty = Literal["easy", "medium", "hard"]
 # the rubric's categories (grading's rubric 2026-11-v1); sessions never imports grading
 CategoryKey = Literal["rapport", "discovery", "objection_handling", "closing"]
-Score = Annotated[float, Field(ge=0, le=100)]
+Score = Annotated[float, Field(ge=0, le=100, strict=True)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
-Attempts = Annotated[int, Field(ge=1, le=100)]
+Attempts = Annotated[int, Field(ge=1, le=100, strict=True)]
 Row = Mapping[str, Any]
 STATUSES: tuple[AssigneeStatus, ...] = ("assigned", "in_progress", "passed", "failed", "overdue")
 
@@ -36,7 +36,9 @@ class AssignmentIn(BaseModel):
     difficulty: Difficulty | None = None
     mode: Literal["voice", "text"] = "text"
     assignee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
-    whole_team: bool = Field(default=False, description="every salesperson of the company now")
+    whole_team: StrictBool = Field(
+        default=False, description="every salesperson of the company now"
+    )
     due_at: AwareDatetime
     pass_mark: Score = Field(description="the overall score an attempt must reach, 0-100")
     category_minimums: dict[CategoryKey, Score] | None = None
@@ -61,7 +63,9 @@ class AssignmentPatch(BaseModel):
     pass_mark: Score | None = None
     category_minimums: dict[CategoryKey, Score] | None = None
     max_attempts: Attempts | None = None
-    unlimited_attempts: bool = Field(default=False, description="true: max_attempts becomes null")
+    unlimited_attempts: StrictBool = Field(
+        default=False, description="true: max_attempts becomes null"
+    )
     add_assignee_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
 
     @model_validator(mode="after")

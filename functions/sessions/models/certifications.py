@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 CertificationStatus = Literal["certified", "expired", "not_certified"]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Validity = Annotated[int, Field(ge=1, le=3650)]
+Validity = Annotated[int, Field(ge=1, le=3650, strict=True)]
 Row = Mapping[str, Any]
 
 
@@ -37,7 +37,7 @@ class CertificationPatch(BaseModel):
 
     name: Name | None = None
     validity_days: Validity | None = None
-    no_expiry: bool = Field(default=False, description="true: validity_days becomes null")
+    no_expiry: StrictBool = Field(default=False, description="true: validity_days becomes null")
     assignment_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=50)
 
 
