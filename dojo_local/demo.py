@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
+from dojo_local.demo_programme import demo_programme, print_programme
 from dojo_local.demo_retry import demo_retry
 from dojo_local.server import BackgroundServer, free_port
 
@@ -163,20 +164,22 @@ def _answer_from_material(client: DemoClient, salesperson: str, concern: str) ->
 
 
 def _demo_session(
-    client: DemoClient, salesperson: str, generation: dict[str, Any]
+    client: DemoClient,
+    salesperson: str,
+    generation: dict[str, Any],
+    assignment_id: str | None = None,
 ) -> dict[str, Any]:
     """A salesperson practises a pt-BR text call with one of the company's personas through the
     sessions API (offline persona without a model key): discovery questions, a pitch, each
-    concern answered with facts from the knowledge base, then a concrete next step."""
+    concern answered with facts from the knowledge base, then a concrete next step. With
+    `assignment_id` the session is an attempt at that assignment (its persona)."""
     personas = generation.get("personas") or []
     if not personas:
         return {"skipped": "no persona to talk to"}
     persona = next((p for p in personas if p["difficulty"] == "medium"), personas[0])
+    start = {"assignment_id": assignment_id} if assignment_id else {"persona_id": persona["id"]}
     started = client.call(
-        "POST",
-        "/api/v1/sessions/start",
-        salesperson,
-        json={"persona_id": persona["id"], "mode": "text"},
+        "POST", "/api/v1/sessions/start", salesperson, json={**start, "mode": "text"}
     )
     sid = started["session_id"]
 
@@ -237,6 +240,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             [(PEOPLE[1][0], 2)],
             lambda who: _demo_session(client, who, personas),
         )
+        programme = demo_programme(client, manager, PEOPLE[1][0], session)
         return {
             "company": me["company"],
             "manager": me,
@@ -249,6 +253,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "session": session,
             "analytics": analytics,
             "retry": retry,
+            "programme": programme,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
@@ -276,6 +281,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_scorecard(console, summary.get("grading") or {})
     demo_coach.show(console, summary.get("coach") or {})
     demo_analytics.print_step(console, summary.get("analytics") or {})
+    print_programme(console, summary.get("programme") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(

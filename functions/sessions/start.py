@@ -9,14 +9,14 @@ from pydantic import ValidationError
 
 from dojo.auth import Principal
 from dojo.db import Connection, tenant_transaction
-from dojo.errors import AppError, ServiceUnavailable
+from dojo.errors import AppError, Conflict, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
 from dojo.vapi.assistant import CreateWebCall
 from dojo.vapi.client import VapiClient, WebCall
 from dojo.vapi.transcript import TranscriptTurn, word_count
+from sessions import assignments, prompt, retry, voice
 from sessions import persona as personas
-from sessions import prompt, retry, voice
 from sessions.models import CallJoin, SessionSummary, Started, StartIn
 from sessions.persona import Persona
 from sessions.store import sessions as store
@@ -46,8 +46,13 @@ Retry = tuple[uuid.UUID, int]  # the original session and the persona turn a ret
 
 
 def _persona(conn: Connection, principal: Principal, body: StartIn) -> tuple[Persona, Retry | None]:
-    """The persona to play: the chosen (or a random) one, or, for a retry, the original's persona
-    opening at the chosen turn with the situation so far (see `sessions.retry`)."""
+    """The persona to play: the chosen (or a random) one; for an assignment's attempt the
+    assignment's persona (or a random active one of its difficulty), its assignee row locked;
+    for a retry the original's persona opening at the chosen turn with the situation so far
+    (see `sessions.retry`)."""
+    if body.assignment_id is not None:
+        target = assignments.open_attempt(conn, body.assignment_id)
+        return personas.load(conn, target["persona_id"], difficulty=target["difficulty"]), None
     if body.retry_of is None or body.from_turn is None:
         return personas.load(conn, body.persona_id), None
     row = store.visible(conn, body.retry_of)
@@ -55,6 +60,17 @@ def _persona(conn: Connection, principal: Principal, body: StartIn) -> tuple[Per
     original = personas.from_snapshot(store.persona_snapshot(conn, body.retry_of))
     persona = retry.replay_persona(original, row["id"], row["transcript"], body.from_turn)
     return persona, (row["id"], body.from_turn)
+
+
+def mode_of(principal: Principal, body: StartIn) -> Literal["voice", "text"]:
+    """The mode to start in: an assignment's own, else what was asked (text by default)."""
+    if body.assignment_id is None:
+        return body.mode or "text"
+    with tenant_transaction(principal.claims) as conn:
+        mode: Literal["voice", "text"] = assignments.open_attempt(conn, body.assignment_id)["mode"]
+    if body.mode is not None and body.mode != mode:
+        raise Conflict(f"this assignment is practised in {mode} mode", code="mode_mismatch")
+    return mode
 
 
 def start_text(principal: Principal, body: StartIn) -> Started:
@@ -73,6 +89,7 @@ def start_text(principal: Principal, body: StartIn) -> Started:
             transcript=[spoken_turn("persona", first, 0.0)],
             snapshot=_snapshot(persona),
             retry=retried,
+            assignment_id=body.assignment_id,
         )
     return Started(
         session_id=row["id"],
@@ -117,6 +134,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
             transcript=[],
             snapshot=_snapshot(persona),
             retry=retried,
+            assignment_id=body.assignment_id,
         )
     call = _place_call(principal, session_id, client, voice.web_call_request(assistant))
     with tenant_transaction(principal.claims) as conn:

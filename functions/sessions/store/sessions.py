@@ -21,7 +21,8 @@ _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
     " s.rubric_version, s.started_at, s.ended_at, s.ended_reason, s.duration_seconds,"
     " s.created_at, s.updated_at, jsonb_array_length(s.transcript) as turn_count,"
-    " s.persona_name, s.persona_role, s.persona_difficulty, s.retry_of, s.from_turn"
+    " s.persona_name, s.persona_role, s.persona_difficulty, s.retry_of, s.from_turn,"
+    " s.assignment_id"
 )
 _FULL = f"{_SUMMARY}, s.transcript, s.recording_url"
 # Seconds since the session started, on the database's clock (text turns are timed by it).
@@ -79,16 +80,19 @@ def insert(
     transcript: list[TranscriptTurn],
     snapshot: dict[str, Any],
     retry: tuple[uuid.UUID, int] | None = None,
+    assignment_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     """Create the session (service role; the caller was verified by the tenant transaction);
-    `retry` links it to the original session and persona turn it replays."""
+    `retry` links it to the original session and persona turn it replays; with `assignment_id`
+    it is an attempt at that assignment."""
     as_service(conn)
     retry_of, from_turn = retry if retry is not None else (None, None)
     row = conn.execute(
         "insert into public.training_sessions as s (id, company_id, user_id, persona_id, mode,"
-        " status, persona_snapshot, rubric_version, started_at, transcript, retry_of, from_turn)"
+        " status, persona_snapshot, rubric_version, started_at, transcript, retry_of, from_turn,"
+        " assignment_id)"
         " values (%s, %s, %s, %s, %s, %s, %s, %s,"
-        " case when %s = 'active' then now() end, %s, %s, %s)"
+        " case when %s = 'active' then now() end, %s, %s, %s, %s)"
         f" returning {_FULL}",
         (
             session_id,
@@ -103,6 +107,7 @@ def insert(
             jsonb([t.model_dump() for t in transcript]),
             retry_of,
             from_turn,
+            assignment_id,
         ),
     ).fetchone()
     assert row is not None
@@ -205,13 +210,18 @@ def listing(
     ).fetchall()
 
 
-def persona_for_session(conn: Connection, persona_id: uuid.UUID | None) -> dict[str, Any] | None:
-    """The whole persona a session plays (the chosen one, or a random active one), or None.
+def persona_for_session(
+    conn: Connection, persona_id: uuid.UUID | None, difficulty: str | None = None
+) -> dict[str, Any] | None:
+    """The whole persona a session plays (the chosen one, or a random active one, of
+    `difficulty` when given), or None.
 
     Salespeople cannot read the personas table (its secrets are for managers), so a named SQL
     function serves the caller's present company only; other companies' personas are None.
     """
-    return conn.execute("select * from private.persona_for_session(%s)", (persona_id,)).fetchone()
+    return conn.execute(
+        "select * from private.persona_for_session(%s, %s)", (persona_id, difficulty)
+    ).fetchone()
 
 
 def persona_snapshot(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:

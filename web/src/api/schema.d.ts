@@ -4,6 +4,61 @@
  */
 
 export interface paths {
+    "/api/v1/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Assignments
+         * @description `mine`: my assignments with my status and attempts; `team` (managers): the company's,
+         *     with every assignee's status and attempts.
+         */
+        get: operations["list_assignments_api_v1_assignments_get"];
+        put?: never;
+        /**
+         * Create Assignment
+         * @description Assign practice to people (or the whole team): a persona or a difficulty, a mode, a due
+         *     date, a pass mark (and category minimums) and the attempts allowed (null: unlimited).
+         */
+        post: operations["create_assignment_api_v1_assignments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Assignment
+         * @description One assignment (mine, or any of the company's for managers).
+         */
+        get: operations["get_assignment_api_v1_assignments__assignment_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Assignment
+         * @description Delete an assignment; its sessions and scorecards stay.
+         */
+        delete: operations["delete_assignment_api_v1_assignments__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change Assignment
+         * @description Change the terms (due date, pass mark, minimums, attempts) or add people; every
+         *     assignee's state is decided again.
+         */
+        patch: operations["change_assignment_api_v1_assignments__assignment_id__patch"];
+        trace?: never;
+    };
     "/api/v1/auth/company": {
         parameters: {
             query?: never;
@@ -22,6 +77,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/company/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Company Settings
+         * @description The company's switches (e.g. whether the leaderboard is on).
+         */
+        get: operations["get_company_settings_api_v1_auth_company_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change Company Settings
+         * @description Change the company's switches (managers and admins).
+         */
+        patch: operations["change_company_settings_api_v1_auth_company_settings_patch"];
         trace?: never;
     };
     "/api/v1/auth/invitations": {
@@ -191,6 +270,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Certifications
+         * @description The company's certifications with my status; `team` (managers) with every holder.
+         */
+        get: operations["list_certifications_api_v1_certifications_get"];
+        put?: never;
+        /**
+         * Create Certification
+         * @description A named set of assignments; passing all of them certifies (until `validity_days` pass).
+         */
+        post: operations["create_certification_api_v1_certifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{certification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Certification
+         * @description One certification (managers see its holders).
+         */
+        get: operations["get_certification_api_v1_certifications__certification_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Certification
+         * @description Delete a certification and who holds it.
+         */
+        delete: operations["delete_certification_api_v1_certifications__certification_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change Certification
+         * @description Rename it, change its validity or its assignments; holders are decided again.
+         */
+        patch: operations["change_certification_api_v1_certifications__certification_id__patch"];
+        trace?: never;
+    };
     "/api/v1/feedback/analytics": {
         parameters: {
             query?: never;
@@ -204,6 +335,28 @@ export interface paths {
          *     categories, trends, the weakest category, activity, metric distributions against bands.
          */
         get: operations["get_analytics_api_v1_feedback_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Leaderboard
+         * @description Ranks by the mean of graded sessions in the period (the last 7, 30 or 90 days), overall or
+         *     in one category; ties share a rank; people under `min_sessions` are listed as not enough
+         *     sessions. 403 `leaderboard_disabled` while the company has it off (the default).
+         */
+        get: operations["get_leaderboard_api_v1_feedback_leaderboard_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -689,7 +842,8 @@ export interface paths {
         put?: never;
         /**
          * Start Session
-         * @description Start practising with a persona (chosen or random): text, or a voice web call.
+         * @description Start practising with a persona (chosen or random), or an attempt at an assignment
+         *     (`assignment_id`; 409 `attempts_exhausted` when none is left): text, or a voice web call.
          */
         post: operations["start_session_api_v1_sessions_start_post"];
         delete?: never;
@@ -907,6 +1061,171 @@ export interface components {
             coach: components["schemas"]["GraderInfo"];
         };
         /**
+         * Assignee
+         * @description One assignee's state: attempts, and the scorecard (session) that decided it.
+         */
+        Assignee: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Attempts Left
+             * @description null: unlimited
+             */
+            attempts_left: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Email */
+            email?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Passed At */
+            passed_at: string | null;
+            /**
+             * Score
+             * @description the deciding attempt's overall
+             */
+            score: number | null;
+            /**
+             * Session Id
+             * @description the deciding attempt (its scorecard)
+             */
+            session_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "assigned" | "in_progress" | "passed" | "failed" | "overdue";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * Assignment
+         * @description An assignment. In `mine` it carries the caller's state (`status`, `attempts`, ...); in
+         *     `team` (managers) every assignee and a count per status.
+         */
+        Assignment: {
+            /** Assignees */
+            assignees?: components["schemas"]["Assignee"][] | null;
+            /** Attempts */
+            attempts?: number | null;
+            /** Attempts Left */
+            attempts_left?: number | null;
+            /** Category Minimums */
+            category_minimums: {
+                [key: string]: number;
+            };
+            /** Counts */
+            counts?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Difficulty */
+            difficulty: ("easy" | "medium" | "hard") | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Max Attempts */
+            max_attempts: number | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /** Pass Mark */
+            pass_mark: number;
+            persona: components["schemas"]["AssignmentPersona"] | null;
+            /** Score */
+            score?: number | null;
+            /** Session Id */
+            session_id?: string | null;
+            /** Status */
+            status?: ("assigned" | "in_progress" | "passed" | "failed" | "overdue") | null;
+            /** Title */
+            title: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AssignmentIn
+         * @description A new assignment: a persona or a difficulty, and whom (people, or the whole team).
+         */
+        AssignmentIn: {
+            /** Assignee Ids */
+            assignee_ids?: string[];
+            /** Category Minimums */
+            category_minimums?: {
+                [key: string]: number;
+            } | null;
+            /** Difficulty */
+            difficulty?: ("easy" | "medium" | "hard") | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Max Attempts
+             * @description null: unlimited
+             */
+            max_attempts?: number | null;
+            /**
+             * Mode
+             * @default text
+             * @enum {string}
+             */
+            mode?: "voice" | "text";
+            /**
+             * Pass Mark
+             * @description the overall score an attempt must reach, 0-100
+             */
+            pass_mark: number;
+            /** Persona Id */
+            persona_id?: string | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Whole Team
+             * @description every salesperson of the company now
+             * @default false
+             */
+            whole_team?: boolean;
+        };
+        /**
+         * AssignmentList
+         * @description Assignments, soonest due first.
+         */
+        AssignmentList: {
+            /** Items */
+            items: components["schemas"]["Assignment"][];
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "mine" | "team";
+        };
+        /**
          * AssignmentPassRate
          * @description Of an assignment's assignees, how many passed.
          */
@@ -924,6 +1243,49 @@ export interface components {
             passed: number;
             /** Title */
             title: string;
+        };
+        /**
+         * AssignmentPatch
+         * @description A manager's change to an assignment's terms (every assignee is decided again).
+         */
+        AssignmentPatch: {
+            /** Add Assignee Ids */
+            add_assignee_ids?: string[];
+            /** Category Minimums */
+            category_minimums?: {
+                [key: string]: number;
+            } | null;
+            /** Due At */
+            due_at?: string | null;
+            /** Max Attempts */
+            max_attempts?: number | null;
+            /** Pass Mark */
+            pass_mark?: number | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Unlimited Attempts
+             * @description true: max_attempts becomes null
+             * @default false
+             */
+            unlimited_attempts?: boolean;
+        };
+        /**
+         * AssignmentPersona
+         * @description The persona of an assignment as anyone assigned may see it (no secrets).
+         */
+        AssignmentPersona: {
+            /** Difficulty */
+            difficulty: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Role */
+            role: string | null;
         };
         /**
          * BetterLine
@@ -1056,6 +1418,100 @@ export interface components {
             status: "ok" | "insufficient";
         };
         /**
+         * Certification
+         * @description A certification; `status` is the caller's own, `holders` are listed for managers.
+         */
+        Certification: {
+            /** Assignments */
+            assignments: components["schemas"]["CertificationAssignment"][];
+            /** Certified At */
+            certified_at?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evidence */
+            evidence?: components["schemas"]["Proof"][];
+            /** Expires At */
+            expires_at?: string | null;
+            /** Holders */
+            holders?: components["schemas"]["Holder"][] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "certified" | "expired" | "not_certified";
+            /** Validity Days */
+            validity_days: number | null;
+        };
+        /**
+         * CertificationAssignment
+         * @description An assignment of a certification, by id and title.
+         */
+        CertificationAssignment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string | null;
+        };
+        /**
+         * CertificationIn
+         * @description A new certification: a name, its assignments, and how long it stays valid.
+         */
+        CertificationIn: {
+            /** Assignment Ids */
+            assignment_ids: string[];
+            /** Name */
+            name: string;
+            /**
+             * Validity Days
+             * @description null: never expires
+             */
+            validity_days?: number | null;
+        };
+        /**
+         * CertificationList
+         * @description Certifications of the company, by name.
+         */
+        CertificationList: {
+            /** Items */
+            items: components["schemas"]["Certification"][];
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "mine" | "team";
+        };
+        /**
+         * CertificationPatch
+         * @description A manager's change: a new name, validity, or set of assignments (everyone re-decided).
+         */
+        CertificationPatch: {
+            /** Assignment Ids */
+            assignment_ids?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * No Expiry
+             * @description true: validity_days becomes null
+             * @default false
+             */
+            no_expiry?: boolean;
+            /** Validity Days */
+            validity_days?: number | null;
+        };
+        /**
          * Citation
          * @description A transcript turn, rubric criterion or chunk an answer rests on (`text`: the source's).
          */
@@ -1146,6 +1602,26 @@ export interface components {
             segment: string;
             /** Size */
             size: string;
+        };
+        /**
+         * CompanySettings
+         * @description The company's switches every member may read (managers change them).
+         */
+        CompanySettings: {
+            /**
+             * Leaderboard Enabled
+             * @description the leaderboard is shown to the team (off by default)
+             * @default false
+             */
+            leaderboard_enabled?: boolean;
+        };
+        /**
+         * CompanySettingsIn
+         * @description A manager's change to the company's switches (what is left out stays).
+         */
+        CompanySettingsIn: {
+            /** Leaderboard Enabled */
+            leaderboard_enabled?: boolean | null;
         };
         /**
          * DifficultyMix
@@ -1580,6 +2056,33 @@ export interface components {
             sessions: number;
         };
         /**
+         * Holder
+         * @description Someone who earned the certification; `expired` ones need renewal.
+         */
+        Holder: {
+            /**
+             * Certified At
+             * Format: date-time
+             */
+            certified_at: string;
+            /** Evidence */
+            evidence: components["schemas"]["Proof"][];
+            /** Expires At */
+            expires_at: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "certified" | "expired";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
          * IgnoredReply
          * @description Any other message type: acknowledged, nothing done.
          */
@@ -1718,6 +2221,65 @@ export interface components {
              * @enum {string}
              */
             role?: "salesperson" | "manager" | "admin";
+        };
+        /**
+         * Leaderboard
+         * @description Who leads, by the mean of their graded sessions in the period (the override counts).
+         */
+        Leaderboard: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "overall" | "rapport" | "discovery" | "objection_handling" | "closing";
+            /** Entries */
+            entries: components["schemas"]["LeaderboardEntry"][];
+            /** Min Sessions */
+            min_sessions: number;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "week" | "month" | "quarter";
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
+        /**
+         * LeaderboardEntry
+         * @description One person: ranked (ties share a rank), or listed with too few sessions to rank.
+         */
+        LeaderboardEntry: {
+            /** Is Me */
+            is_me: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Rank
+             * @description null: not enough graded sessions in the period
+             */
+            rank: number | null;
+            /**
+             * Score
+             * @description mean score of the graded sessions in the period
+             */
+            score: number | null;
+            /** Sessions */
+            sessions: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ranked" | "not_enough_sessions";
+            /** Tied */
+            tied: boolean;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
         };
         /**
          * MeOut
@@ -2253,6 +2815,21 @@ export interface components {
             window: number;
         };
         /**
+         * Proof
+         * @description One passed assignment behind a certification: the scorecard (session) and its score.
+         */
+        Proof: {
+            /**
+             * Assignment Id
+             * Format: uuid
+             */
+            assignment_id: string;
+            /** Score */
+            score: number | null;
+            /** Session Id */
+            session_id: string | null;
+        };
+        /**
          * QuestionExample
          * @description A question the salesperson asked, and whether it was open or closed.
          */
@@ -2464,6 +3041,8 @@ export interface components {
          * @description A session with its transcript and recording.
          */
         SessionDetail: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2518,6 +3097,8 @@ export interface components {
          * @description A session after `end`: a voice session waits for Vapi's report to end it.
          */
         SessionEnded: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /** Awaiting Call Report */
             awaiting_call_report: boolean;
             /** Call End */
@@ -2593,6 +3174,8 @@ export interface components {
          * @description A session in a list, with whose it is.
          */
         SessionListItem: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2644,6 +3227,8 @@ export interface components {
          * @description A session without its transcript.
          */
         SessionSummary: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2691,9 +3276,12 @@ export interface components {
         };
         /**
          * StartIn
-         * @description A request to start practising.
+         * @description A request to start practising: a persona (or a random one), or an attempt at an assignment
+         *     (`assignment_id`: the assignment names the persona, or the difficulty, and the mode).
          */
         StartIn: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * From Turn
              * @description the persona turn (transcript index) the retry opens at
@@ -2701,10 +3289,9 @@ export interface components {
             from_turn?: number | null;
             /**
              * Mode
-             * @default text
-             * @enum {string}
+             * @description text unless given; an assignment's attempt takes its mode
              */
-            mode?: "voice" | "text";
+            mode?: ("voice" | "text") | null;
             /** Persona Id */
             persona_id?: string | null;
             /**
@@ -3115,6 +3702,210 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_assignments_api_v1_assignments_get: {
+        parameters: {
+            query?: {
+                scope?: "mine" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_assignment_api_v1_assignments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_assignment_api_v1_assignments__assignment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_assignment_api_v1_assignments__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_assignment_api_v1_assignments__assignment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     create_company_api_v1_auth_company_post: {
         parameters: {
             query?: never;
@@ -3135,6 +3926,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompanyCreatedOut"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_company_settings_api_v1_auth_company_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_company_settings_api_v1_auth_company_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanySettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
                 };
             };
             /** @description the request was refused */
@@ -3521,6 +4392,210 @@ export interface operations {
             };
         };
     };
+    list_certifications_api_v1_certifications_get: {
+        parameters: {
+            query?: {
+                scope?: "mine" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_certification_api_v1_certifications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_certification_api_v1_certifications__certification_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_certification_api_v1_certifications__certification_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_certification_api_v1_certifications__certification_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_analytics_api_v1_feedback_analytics_get: {
         parameters: {
             query?: {
@@ -3543,6 +4618,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_leaderboard_api_v1_feedback_leaderboard_get: {
+        parameters: {
+            query?: {
+                period?: "week" | "month" | "quarter";
+                category?: "overall" | "rapport" | "discovery" | "objection_handling" | "closing";
+                min_sessions?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
                 };
             };
             /** @description the request was refused */

@@ -11,13 +11,16 @@ import { CreateCompany } from "./CreateCompany";
 import { ErrorBox, Loading } from "./ui";
 
 const SALES_LINKS: { href: string; key: Key }[] = [
+  { href: "/tasks/", key: "nav.tasks" },
   { href: "/practice/", key: "nav.practice" },
   { href: "/sessions/", key: "nav.sessions" },
   { href: "/progress/", key: "nav.progress" },
+  { href: "/leaderboard/", key: "nav.leaderboard" },
 ];
 const MANAGER_LINKS: { href: string; key: Key }[] = [
   { href: "/manager/team/", key: "nav.team" },
   { href: "/manager/analytics/", key: "nav.analytics" },
+  { href: "/manager/assignments/", key: "nav.assignments" },
   { href: "/manager/documents/", key: "nav.documents" },
   { href: "/manager/personas/", key: "nav.personas" },
   { href: "/manager/members/", key: "nav.members" },

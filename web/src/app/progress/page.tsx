@@ -3,6 +3,7 @@
 import { api } from "@/api/client";
 import type { Progress } from "@/api/types";
 import { PracticePlan } from "@/components/Coach";
+import { MyCertifications } from "@/components/Programme";
 import { ProgressChart } from "@/components/ProgressChart";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, Score } from "@/components/ui";
@@ -67,6 +68,9 @@ function ProgressView() {
           </Card>
         </div>
       )}
+      <div className="mt-6">
+        <MyCertifications />
+      </div>
     </>
   );
 }

@@ -1,4 +1,5 @@
-"""What the sessions API accepts and answers (the OpenAPI schema the web app is typed from).
+"""What the sessions API accepts and answers about sessions (the OpenAPI schema the web app is
+typed from).
 
 None of the answers carry the persona's hidden facts, objections, end conditions or prompt: the
 salesperson sees who they are calling, never what the persona hides. Each view is built from a
@@ -19,12 +20,16 @@ Row = Mapping[str, Any]
 
 
 class StartIn(BaseModel):
-    """A request to start practising."""
+    """A request to start practising: a persona (or a random one), or an attempt at an assignment
+    (`assignment_id`: the assignment names the persona, or the difficulty, and the mode)."""
 
     model_config = ConfigDict(extra="forbid")
 
     persona_id: uuid.UUID | None = None
-    mode: Literal["voice", "text"] = "text"
+    mode: Literal["voice", "text"] | None = Field(
+        default=None, description="text unless given; an assignment's attempt takes its mode"
+    )
+    assignment_id: uuid.UUID | None = None
     retry_of: uuid.UUID | None = Field(
         default=None, description="retry a moment of this finished session of yours"
     )
@@ -33,11 +38,17 @@ class StartIn(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _retry_pair(self) -> Self:
+    def _one_target(self) -> Self:
+        if self.assignment_id is not None and self.persona_id is not None:
+            raise ValueError("an assignment names its persona: send assignment_id alone")
         if (self.retry_of is None) != (self.from_turn is None):
             raise ValueError("retry_of and from_turn go together")
-        if self.retry_of is not None and self.persona_id is not None:
-            raise ValueError("a retry plays the original session's persona: omit persona_id")
+        if self.retry_of is not None and (
+            self.persona_id is not None or self.assignment_id is not None
+        ):
+            raise ValueError(
+                "a retry plays the original session's persona: send no persona or assignment"
+            )
         return self
 
 
@@ -95,6 +106,7 @@ class SessionSummary(BaseModel):
     created_at: datetime
     retry_of: uuid.UUID | None = None
     from_turn: int | None = None
+    assignment_id: uuid.UUID | None = None
 
     @classmethod
     def from_row(cls, row: Row, **extra: Any) -> Self:
@@ -122,6 +134,7 @@ class SessionSummary(BaseModel):
                 "created_at": row["created_at"],
                 "retry_of": row.get("retry_of"),
                 "from_turn": row.get("from_turn"),
+                "assignment_id": row.get("assignment_id"),
                 **extra,
             }
         )
