@@ -16,7 +16,7 @@ from typing import Any
 from dojo.auth import Principal
 from dojo.db import Connection
 from dojo.errors import Forbidden
-from grading.models import BoardCategory, Leaderboard, LeaderboardEntry, Period
+from grading.models.leaderboard import BoardCategory, Leaderboard, LeaderboardEntry, Period
 from grading.store import leaderboard as store
 
 DAYS: dict[Period, int] = {"week": 7, "month": 30, "quarter": 90}

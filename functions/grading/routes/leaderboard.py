@@ -10,7 +10,7 @@ from dojo.auth import CurrentUser
 from dojo.db import TenantDB
 from dojo.http import CredentialsFirst
 from grading import leaderboard
-from grading.models import BoardCategory, Leaderboard, Period
+from grading.models.leaderboard import BoardCategory, Leaderboard, Period
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"], route_class=CredentialsFirst)
 
