@@ -224,7 +224,8 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
 ) -> None:
     """Run the product end to end on the embedded database, no accounts or keys needed."""
-    from dojo_local.demo import print_summary, run_demo
+    from dojo_local.demo import run_demo
+    from dojo_local.demo_print import print_summary
 
     # the functions' JSON logs go to stderr: stdout carries only the summary
     with contextlib.redirect_stdout(sys.stderr):

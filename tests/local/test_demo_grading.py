@@ -10,7 +10,8 @@ from psycopg.types.json import Jsonb
 from rich.console import Console
 
 from dojo_local import accounts
-from dojo_local.demo import COMPANY, DemoClient, _demo_grading, _print_scorecard
+from dojo_local.demo import COMPANY, DemoClient, _demo_grading
+from dojo_local.demo_print import _print_scorecard
 
 CALLS = Path(__file__).parents[1] / "functions" / "grading" / "fixtures" / "calls"
 
