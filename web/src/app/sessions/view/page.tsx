@@ -142,6 +142,9 @@ function SessionView({ me }: { me: Me }) {
   useLive(() => remote.reload().then(() => setLocal(null)), { live: awaitingReport && !call });
   useEffect(() => {
     if (id) setCall(recallCall(id));
+    // another session opened in place (a retry, or back to its original): forget this one's state
+    setLocal(null);
+    setHighlight(null);
   }, [id]);
 
   if (!id) return <ErrorBox error={new Error(t("session.missingId"))} />;
