@@ -97,3 +97,176 @@ $$;
 revoke all on function private.sweep_regrades(integer, integer, integer)
   from public, authenticated, anon;
 grant execute on function private.sweep_regrades(integer, integer, integer) to service_role;
+
+-- Analytics (the manager's dashboard, the team report and the CSV exports).
+--
+-- Every view and function below runs with the caller's rights (security_invoker / SECURITY
+-- INVOKER), so Row Level Security on feedback and training_sessions decides whose rows count: a
+-- salesperson's call sees their own sessions, a manager's the company's. Each also names the
+-- company, so the service role gets the same rows. A session counts at the moment it ended
+-- (`coalesce(ended_at, feedback.created_at)`); a period is the half-open range [p_from, p_to)
+-- (p_from null: since the beginning). The score counted is the one people read: a manager's
+-- override where set, else the grader's.
+
+-- One row per graded session and rubric category, with what the dashboard filters by.
+create view private.feedback_category_scores with (security_invoker = true) as
+select f.session_id, f.company_id, f.user_id, s.persona_id, s.mode,
+       coalesce(s.ended_at, f.created_at) as at, k.category,
+       coalesce((f.override_scores ->> k.category)::numeric,
+                (f.scores -> k.category ->> 'score')::numeric) as score
+  from public.feedback f
+  join public.training_sessions s on s.id = f.session_id and s.company_id = f.company_id
+ cross join lateral jsonb_object_keys(f.scores || coalesce(f.override_scores, '{}'::jsonb))
+       as k(category)
+ where f.status = 'graded';
+
+-- One row per graded session and measured conversation metric (value null: not measured, e.g.
+-- a per-minute rate in text mode), with its band status as the scorecard showed it.
+create view private.feedback_metric_values with (security_invoker = true) as
+select f.session_id, f.company_id, f.user_id, s.persona_id, s.mode,
+       coalesce(s.ended_at, f.created_at) as at, m.key as metric,
+       (m.value ->> 'value')::numeric as value, m.value ->> 'status' as status
+  from public.feedback f
+  join public.training_sessions s on s.id = f.session_id and s.company_id = f.company_id
+ cross join lateral jsonb_each(f.metrics) as m(key, value)
+ where f.status = 'graded' and jsonb_typeof(m.value) = 'object' and m.value ? 'value';
+
+grant select on private.feedback_category_scores, private.feedback_metric_values
+  to authenticated, service_role;
+
+-- Per person: the number of graded sessions and the average score per category, and the
+-- average overall (category 'overall'), in the period and filters.
+create or replace function private.analytics_cells(
+  p_company uuid, p_from timestamptz, p_to timestamptz,
+  p_user uuid, p_persona uuid, p_mode text
+)
+returns table (user_id uuid, category text, sessions integer, average numeric)
+language sql stable security invoker set search_path = '' as $$
+  select c.user_id, c.category, count(*)::integer, round(avg(c.score), 2)
+    from private.feedback_category_scores c
+   where c.company_id = p_company and c.score is not null
+     and (p_from is null or c.at >= p_from) and c.at < p_to
+     and (p_user is null or c.user_id = p_user)
+     and (p_persona is null or c.persona_id = p_persona)
+     and (p_mode is null or c.mode = p_mode)
+   group by c.user_id, c.category
+  union all
+  select f.user_id, 'overall', count(*)::integer,
+         round(avg(coalesce(f.override_overall, f.overall)), 2)
+    from public.feedback f
+    join public.training_sessions s on s.id = f.session_id and s.company_id = f.company_id
+   where f.company_id = p_company and f.status = 'graded'
+     and coalesce(f.override_overall, f.overall) is not null
+     and (p_from is null or coalesce(s.ended_at, f.created_at) >= p_from)
+     and coalesce(s.ended_at, f.created_at) < p_to
+     and (p_user is null or f.user_id = p_user)
+     and (p_persona is null or s.persona_id = p_persona)
+     and (p_mode is null or s.mode = p_mode)
+   group by f.user_id
+$$;
+
+-- Per person and category, the period's scores in time order with the moving average of the
+-- last p_window sessions up to each one.
+create or replace function private.analytics_trend(
+  p_company uuid, p_from timestamptz, p_to timestamptz,
+  p_user uuid, p_persona uuid, p_mode text, p_window integer
+)
+returns table (user_id uuid, category text, session_id uuid, at timestamptz, score numeric,
+               moving_average numeric)
+language sql stable security invoker set search_path = '' as $$
+  select c.user_id, c.category, c.session_id, c.at, c.score,
+         round(avg(c.score) over (partition by c.user_id, c.category order by c.at, c.session_id
+                                  rows between p_window - 1 preceding and current row), 2)
+    from private.feedback_category_scores c
+   where c.company_id = p_company and c.score is not null
+     and (p_from is null or c.at >= p_from) and c.at < p_to
+     and (p_user is null or c.user_id = p_user)
+     and (p_persona is null or c.persona_id = p_persona)
+     and (p_mode is null or c.mode = p_mode)
+   order by c.user_id, c.category, c.at, c.session_id
+$$;
+
+-- Practice per person and ISO week (weeks start on Monday, UTC): ended sessions, graded or not,
+-- minutes practised (the call's duration, else end minus start) and how many by voice and text.
+create or replace function private.analytics_activity(
+  p_company uuid, p_from timestamptz, p_to timestamptz,
+  p_user uuid, p_persona uuid, p_mode text
+)
+returns table (user_id uuid, week_start date, iso_week text, sessions integer, minutes numeric,
+               voice integer, text integer)
+language sql stable security invoker set search_path = '' as $$
+  select s.user_id,
+         date_trunc('week', coalesce(s.ended_at, s.created_at) at time zone 'UTC')::date,
+         to_char(coalesce(s.ended_at, s.created_at) at time zone 'UTC', 'IYYY-"W"IW'),
+         count(*)::integer,
+         round(coalesce(sum(coalesce(s.duration_seconds,
+                                     extract(epoch from s.ended_at - s.started_at))), 0) / 60, 1),
+         (count(*) filter (where s.mode = 'voice'))::integer,
+         (count(*) filter (where s.mode = 'text'))::integer
+    from public.training_sessions s
+   where s.company_id = p_company and s.status = 'ended'
+     and (p_from is null or coalesce(s.ended_at, s.created_at) >= p_from)
+     and coalesce(s.ended_at, s.created_at) < p_to
+     and (p_user is null or s.user_id = p_user)
+     and (p_persona is null or s.persona_id = p_persona)
+     and (p_mode is null or s.mode = p_mode)
+   group by 1, 2, 3
+   order by 1, 2
+$$;
+
+-- The distribution of each metric in p_keys over the period's graded sessions: quantiles, the
+-- count below/within/above its band (as each scorecard showed it) and a histogram of p_bins equal
+-- bins between the smallest and the largest value.
+create or replace function private.analytics_metric_distribution(
+  p_company uuid, p_from timestamptz, p_to timestamptz,
+  p_user uuid, p_persona uuid, p_mode text, p_keys text[], p_bins integer
+)
+returns table (metric text, sessions integer, mean numeric, minimum numeric, maximum numeric,
+               quantiles double precision[], below integer, within integer, above integer,
+               histogram integer[])
+language sql stable security invoker set search_path = '' as $$
+  with v as (
+    select m.metric, m.value, m.status
+      from private.feedback_metric_values m
+     where m.company_id = p_company and m.value is not null and m.metric = any (p_keys)
+       and (p_from is null or m.at >= p_from) and m.at < p_to
+       and (p_user is null or m.user_id = p_user)
+       and (p_persona is null or m.persona_id = p_persona)
+       and (p_mode is null or m.mode = p_mode)
+  ), stats as (
+    select v.metric, count(*)::integer as n, round(avg(v.value), 3) as mean,
+           min(v.value) as lo, max(v.value) as hi,
+           percentile_cont(array[0.1, 0.25, 0.5, 0.75, 0.9]) within group (order by v.value)
+             as quantiles,
+           (count(*) filter (where v.status = 'below'))::integer as below,
+           (count(*) filter (where v.status = 'within'))::integer as within,
+           (count(*) filter (where v.status = 'above'))::integer as above
+      from v group by v.metric
+  ), bins as (
+    select v.metric,
+           least(greatest(case when s.hi = s.lo then 1
+                               else width_bucket(v.value, s.lo, s.hi, p_bins) end, 1), p_bins) as b
+      from v join stats s on s.metric = v.metric
+  )
+  select s.metric, s.n, s.mean, s.lo, s.hi, s.quantiles, s.below, s.within, s.above,
+         (select array_agg((select count(*)::integer from bins b
+                             where b.metric = s.metric and b.b = i) order by i)
+            from generate_series(1, p_bins) as i)
+    from stats s
+   order by s.metric
+$$;
+
+revoke all on function
+  private.analytics_cells(uuid, timestamptz, timestamptz, uuid, uuid, text),
+  private.analytics_trend(uuid, timestamptz, timestamptz, uuid, uuid, text, integer),
+  private.analytics_activity(uuid, timestamptz, timestamptz, uuid, uuid, text),
+  private.analytics_metric_distribution(
+    uuid, timestamptz, timestamptz, uuid, uuid, text, text[], integer)
+  from public, anon;
+grant execute on function
+  private.analytics_cells(uuid, timestamptz, timestamptz, uuid, uuid, text),
+  private.analytics_trend(uuid, timestamptz, timestamptz, uuid, uuid, text, integer),
+  private.analytics_activity(uuid, timestamptz, timestamptz, uuid, uuid, text),
+  private.analytics_metric_distribution(
+    uuid, timestamptz, timestamptz, uuid, uuid, text, text[], integer)
+  to authenticated, service_role;
