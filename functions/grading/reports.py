@@ -1,9 +1,11 @@
-"""The PDF reports' data: a session's scorecard with who, whom and when, ready to be laid out.
+"""The PDF reports' data, ready to be laid out: a session's scorecard, and the team's period.
 
-The scorecard is the very one the JSON route answers (`grading.views.session_feedback`), so the
-PDF and the screen never disagree; this adds the header (company, salesperson, persona) and the
-transcript for the appendix. Reads run in the caller's tenant transaction: a session the caller
-may not see is a 404, exactly as for the scorecard. The layout (fpdf2) is imported on first use.
+Each report is built from the same data as its screen, so the PDF and the screen never disagree:
+the session report from the scorecard the JSON route answers (`grading.views.session_feedback`)
+plus the header (company, salesperson, persona) and the transcript for the appendix; the team
+report from the manager's analytics (`grading.analytics.dashboard`). Reads run in the caller's
+tenant transaction: a session the caller may not see is a 404, exactly as for the scorecard. The
+layout (fpdf2) is imported on first use.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any
 
 from dojo.db import Connection
 from dojo.errors import Conflict, NotFound
-from grading import views
+from grading import analytics, views
 from grading.messages import caller_locale, text
 from grading.models import GradedFeedback, InsufficientFeedback, PendingFeedback
+from grading.models.analytics import Analytics, AnalyticsQuery, Period
 from grading.store import reports as store
 
 
@@ -46,6 +49,15 @@ class SessionReport:
     duration_seconds: float | None
     card: GradedFeedback | InsufficientFeedback
     transcript: list[Turn]
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """Everything the team report PDF shows: the analytics screen's data for a period."""
+
+    locale: str
+    company: str
+    analytics: Analytics
 
 
 def _turns(stored: list[dict[str, Any]] | None) -> list[Turn]:
@@ -95,3 +107,20 @@ def session_pdf(conn: Connection, session_id: uuid.UUID) -> tuple[bytes, str]:
     report = session_report(conn, session_id)
     day = report.ended_at.date().isoformat() if report.ended_at else "session"
     return layout.render(report), f"scorecard-{day}-{slug(report.salesperson)}.pdf"
+
+
+def team_report(conn: Connection, company_id: uuid.UUID, period: Period) -> TeamReport:
+    """The team's report for a period (the caller is a manager of the company)."""
+    header = store.company_header(conn, company_id)
+    assert header is not None  # a manager is a present member: their company is theirs to see
+    data = analytics.dashboard(conn, company_id, AnalyticsQuery(period=period))
+    return TeamReport(locale=header["locale"], company=header["company_name"], analytics=data)
+
+
+def team_pdf(conn: Connection, company_id: uuid.UUID, period: Period) -> tuple[bytes, str]:
+    """The team report as PDF bytes, and a file name for it."""
+    from grading.pdf import team as layout  # fpdf2: paid on the first report only
+
+    report = team_report(conn, company_id, period)
+    day = report.analytics.period.end.date().isoformat()
+    return layout.render(report), f"team-report-{period}-{day}.pdf"

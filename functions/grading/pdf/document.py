@@ -130,7 +130,7 @@ class Report(FPDF):
         self.wrap(0, size * 0.5, text)
         self.set_text_color(*INK)
 
-    def fields(self, pairs: list[tuple[str, str]], *, key_width: float = 34) -> None:
+    def fields(self, pairs: list[tuple[str, str]], *, key_width: float = 38) -> None:
         """Label: value lines, the values wrapping under themselves (long names stay readable)."""
         for key, value in pairs:
             self.set_font(FAMILY, "B", 9)
@@ -174,31 +174,46 @@ class Report(FPDF):
 
     # --- drawn charts -----------------------------------------------------------------------
 
-    def score_bar(self, name: str, score: float | None, note: str = "") -> None:
-        """A category's name, its 0-100 score drawn as a filled bar, the score and a note."""
+    def score_bar(
+        self, name: str, score: float | None, note: str = "", marker: float | None = None
+    ) -> None:
+        """A category's name, its 0-100 score drawn as a filled bar, the score and a note; a
+        `marker` (the team's average, say) is drawn as a dark tick across the bar."""
         name_w, bar_w = 58.0, self.epw - 58.0 - 34
-        y = self.get_y()
+        x, y = self.l_margin + name_w, self.get_y()
         self.set_font(FAMILY, "B", 10)
         self.set_xy(self.l_margin, y)
         self.cell(name_w, 6, self.fit(name, name_w - 2))
         self.set_fill_color(*TRACK)
-        self.rect(self.l_margin + name_w, y + 1.5, bar_w, 3.5, style="F")
+        self.rect(x, y + 1.5, bar_w, 3.5, style="F")
         if score is not None:
             self.set_fill_color(*score_color(score))
-            self.rect(
-                self.l_margin + name_w,
-                y + 1.5,
-                bar_w * max(0.0, min(score, 100)) / 100,
-                3.5,
-                style="F",
-            )
-        self.set_xy(self.l_margin + name_w + bar_w + 2, y)
+            self.rect(x, y + 1.5, bar_w * max(0.0, min(score, 100)) / 100, 3.5, style="F")
+        if marker is not None:
+            self.set_fill_color(*INK)
+            self.rect(x + bar_w * max(0.0, min(marker, 100)) / 100 - 0.4, y + 0.5, 0.8, 5.5, "F")
+        self.set_xy(x + bar_w + 2, y)
         self.cell(12, 6, number(score, self.locale), align="R")
         self.set_font(FAMILY, size=8)
         self.set_text_color(*MUTED)
         self.cell(20, 6, note, align="R")
         self.set_text_color(*INK)
         self.set_y(y + 7)
+
+    def lines_of(self, text: str, width: float) -> int:
+        """How many lines `text` wraps to in `width` in the current font."""
+        lines = self.multi_cell(width, 4, text, align="L", dry_run=True, output="LINES")
+        assert isinstance(lines, list)  # output="LINES" answers the wrapped lines
+        return max(len(lines), 1)
+
+    def name_cell(self, text: str, width: float, height: float, line: float = 3.6) -> None:
+        """A table's first cell at the cursor: `text` wrapped in `width`, vertically centred in
+        a row of `height` (long names wrap instead of being cut); the cursor stays on the row."""
+        x, y = self.get_x(), self.get_y()
+        used = self.lines_of(text, width - 1) * line
+        self.set_xy(x, y + max(0.0, (height - used) / 2))
+        self.multi_cell(width - 1, line, text, align="L")
+        self.set_xy(x + width, y)
 
     def fit(self, text: str, width: float) -> str:
         """`text` shortened with an ellipsis to fit `width` in the current font (table cells)."""

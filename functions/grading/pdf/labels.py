@@ -77,16 +77,38 @@ CATALOG: dict[str, tuple[str, str]] = {
         "The team's weakest category: {category} ({score}); who needs it most: {person}.",
     ),
     "trends": ("Tendências por categoria", "Trends per category"),
-    "change": ("variação vs período anterior", "change vs previous period"),
+    "change": ("Variação", "Change"),
     "activity": ("Atividade de prática", "Practice activity"),
     "per_week": ("Sessões por semana", "Sessions per week"),
     "person_page": ("Desempenho individual", "Individual performance"),
     "team_average": ("média da equipe", "team average"),
     "no_data": ("Sem sessões avaliadas no período.", "No graded sessions in the period."),
-    "pass_rate": ("Aprovação nas tarefas", "Assignment pass rate"),
     "metric_distribution": ("Métricas da equipe", "Team metrics"),
     "person": ("Pessoa", "Person"),
-    "last_activity": ("Última prática", "Last practice"),
+    "trends_note": (
+        "Por categoria: a linha é a média móvel das notas; o número é a média do período e a"
+        " seta, a variação contra o período anterior de mesma duração.",
+        "Per category: the line is the moving average of scores; the number is the period's"
+        " average and the arrow its change against the previous period of the same length.",
+    ),
+    "distribution_note": (
+        "Caixa: metade central das sessões (p25–p75), traço branco: mediana, linha: p10–p90;"
+        " faixa verde: a referência publicada.",
+        "Box: the middle half of sessions (p25–p75), white tick: median, line: p10–p90;"
+        " green band: the published reference.",
+    ),
+    "band_counts": (
+        "abaixo {below} · dentro {within} · acima {above}",
+        "below {below} · within {within} · above {above}",
+    ),
+    "graded": ("avaliadas", "graded"),
+    "sessions_short": ("sessões", "sessions"),
+    "team_tick": (
+        "O traço escuro marca a média da equipe.",
+        "The dark tick marks the team's average.",
+    ),
+    "average": ("Média (sessões)", "Average (sessions)"),
+    "previous": ("Período anterior", "Previous period"),
 }
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

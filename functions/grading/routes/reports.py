@@ -7,15 +7,16 @@ anyone else gets a 404 that never says whether it exists. The team report is for
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
-from dojo.auth import CurrentUser
+from dojo.auth import CurrentUser, Manager
 from dojo.db import TenantDB
 from dojo.http import CredentialsFirst
 from grading import reports
+from grading.models.analytics import Period
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["reports"], route_class=CredentialsFirst)
 
@@ -46,4 +47,25 @@ def session_report(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> Res
     evidence, strengths, improvements, recommendations, the metrics drawn against their bands and
     the transcript as an appendix (409 while the session is not graded yet)."""
     content, filename = reports.session_pdf(conn, session_id)
+    return pdf_response(content, filename)
+
+
+@router.get(
+    "/team/report.pdf",
+    response_class=Response,
+    responses=PDF_RESPONSE,
+    summary="The team's report for a period as a PDF",
+)
+def team_report(
+    principal: Manager,
+    conn: TenantDB,
+    period: Annotated[
+        Period, Query(description="the period ending now: 30d, 90d, 365d or all")
+    ] = "30d",
+) -> Response:
+    """The team's report for a period as a PDF (managers and admins), from the analytics screen's
+    data: the heatmap of people × categories, trends, activity and metrics, then a page per
+    person."""
+    assert principal.company_id is not None  # Manager is a present member
+    content, filename = reports.team_pdf(conn, principal.company_id, period)
     return pdf_response(content, filename)
