@@ -22,7 +22,10 @@ router = APIRouter(prefix="/api/v1/feedback", tags=["reports"], route_class=Cred
 
 PDF = "application/pdf"
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The report as a PDF file", "content": {PDF: {}}}
+    200: {
+        "description": "The report as a PDF file",
+        "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
+    }
 }
 
 

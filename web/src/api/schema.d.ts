@@ -191,6 +191,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Analytics
+         * @description The company's analytics for a period (managers and admins): heatmap of salespeople ×
+         *     categories, trends, the weakest category, activity, metric distributions against bands.
+         */
+        get: operations["get_analytics_api_v1_feedback_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/me/progress": {
         parameters: {
             query?: never;
@@ -204,6 +225,26 @@ export interface paths {
          *     the team's average per category for comparison (an aggregate: nobody's rows are exposed).
          */
         get: operations["my_progress_api_v1_feedback_me_progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/sessions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions Csv
+         * @description The sessions of the period as CSV: a salesperson's own, the company's for a manager.
+         */
+        get: operations["sessions_csv_api_v1_feedback_sessions_csv_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -259,6 +300,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback/sessions/{session_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's scorecard as a PDF
+         * @description The scorecard of a session as a PDF: the overall, the categories with justifications and
+         *     evidence, strengths, improvements, recommendations, the metrics drawn against their bands and
+         *     the transcript as an appendix (409 while the session is not graded yet).
+         */
+        get: operations["session_report_api_v1_feedback_sessions__session_id__report_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/team": {
         parameters: {
             query?: never;
@@ -271,6 +334,48 @@ export interface paths {
          * @description Per salesperson averages per category beside the team average (managers and admins).
          */
         get: operations["team_api_v1_feedback_team_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/team.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Team Csv
+         * @description The team table of the period as CSV (managers and admins).
+         */
+        get: operations["team_csv_api_v1_feedback_team_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/team/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team's report for a period as a PDF
+         * @description The team's report for a period as a PDF (managers and admins), from the analytics screen's
+         *     data: the heatmap of people × categories, trends, activity and metrics, then a page per
+         *     person.
+         */
+        get: operations["team_report_api_v1_feedback_team_report_pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -721,6 +826,86 @@ export interface components {
              */
             role: "salesperson" | "manager" | "admin";
         };
+        /**
+         * Activity
+         * @description Ended sessions (graded or not) in the period: team totals, the weeks, each person.
+         */
+        Activity: {
+            /** Minutes */
+            minutes: number;
+            /** People */
+            people: components["schemas"]["PersonActivity"][];
+            /** Sessions */
+            sessions: number;
+            /** Text */
+            text: number;
+            /** Voice */
+            voice: number;
+            /**
+             * Weeks
+             * @description the ISO weeks with practice, in order
+             */
+            weeks: string[];
+        };
+        /**
+         * Analytics
+         * @description The manager's analytics for a period (managers and admins of the company).
+         */
+        Analytics: {
+            activity: components["schemas"]["Activity"];
+            /**
+             * Assignments
+             * @description pass rates per assignment; null where this deployment has no assignments
+             */
+            assignments: components["schemas"]["AssignmentPassRate"][] | null;
+            filters: components["schemas"]["AnalyticsQuery"];
+            heatmap: components["schemas"]["Heatmap"];
+            /** Metrics */
+            metrics: components["schemas"]["MetricDistribution"][];
+            period: components["schemas"]["PeriodRange"];
+            /** Rubric Version */
+            rubric_version: string;
+            /** Trends */
+            trends: components["schemas"]["PersonTrend"][];
+            weakest: components["schemas"]["WeakestCategory"] | null;
+        };
+        /**
+         * AnalyticsQuery
+         * @description What the dashboard covers: a period ending now and optional filters.
+         */
+        AnalyticsQuery: {
+            /** Mode */
+            mode: ("voice" | "text") | null;
+            /**
+             * Period
+             * @default 30d
+             * @enum {string}
+             */
+            period: "30d" | "90d" | "365d" | "all";
+            /** Persona Id */
+            persona_id: string | null;
+            /** User Id */
+            user_id: string | null;
+        };
+        /**
+         * AssignmentPassRate
+         * @description Of an assignment's assignees, how many passed.
+         */
+        AssignmentPassRate: {
+            /** Assignees */
+            assignees: number;
+            /**
+             * Assignment Id
+             * Format: uuid
+             */
+            assignment_id: string;
+            /** Pass Rate */
+            pass_rate: number | null;
+            /** Passed */
+            passed: number;
+            /** Title */
+            title: string;
+        };
         /** Body_upload_documents_api_v1_onboarding_upload_documents_post */
         Body_upload_documents_api_v1_onboarding_upload_documents_post: {
             /** Files */
@@ -799,6 +984,44 @@ export interface components {
             name: string;
             /** Series */
             series: components["schemas"]["SeriesPoint"][];
+        };
+        /**
+         * CategoryTrend
+         * @description A person's category over the period: points, the latest moving average, and the change of
+         *     the period's average against the previous period's (only when both have enough sessions).
+         */
+        CategoryTrend: {
+            /** Average */
+            average: number | null;
+            /** Category */
+            category: string;
+            /** Change */
+            change: number | null;
+            /** Moving Average */
+            moving_average: number | null;
+            /** Points */
+            points: components["schemas"]["TrendPoint"][];
+            /** Previous Average */
+            previous_average: number | null;
+            /** Previous Sessions */
+            previous_sessions: number;
+            /** Sessions */
+            sessions: number;
+        };
+        /**
+         * Cell
+         * @description An average over some sessions; `insufficient` (and no average) below the minimum.
+         */
+        Cell: {
+            /** Average */
+            average: number | null;
+            /** Sessions */
+            sessions: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "insufficient";
         };
         /**
          * CompanyCreatedOut
@@ -1194,6 +1417,64 @@ export interface components {
             offline: boolean;
         };
         /**
+         * HeatCell
+         * @description A person's (or the team's) cell for one rubric category.
+         */
+        HeatCell: {
+            /** Average */
+            average: number | null;
+            /** Category */
+            category: string;
+            /** Sessions */
+            sessions: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "insufficient";
+        };
+        /**
+         * HeatRow
+         * @description A salesperson's row of the heatmap: overall and one cell per category.
+         */
+        HeatRow: {
+            /** Cells */
+            cells: components["schemas"]["HeatCell"][];
+            /** Email */
+            email: string | null;
+            /** Name */
+            name: string;
+            overall: components["schemas"]["Cell"];
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "salesperson" | "manager" | "admin";
+            /**
+             * Sessions
+             * @description graded sessions in the period and filters
+             */
+            sessions: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * Heatmap
+         * @description Salespeople × categories, with the number of sessions behind every cell.
+         */
+        Heatmap: {
+            /** Categories */
+            categories: components["schemas"]["RubricCategory"][];
+            /** Min Sessions */
+            min_sessions: number;
+            /** Rows */
+            rows: components["schemas"]["HeatRow"][];
+            team: components["schemas"]["TeamRow"];
+        };
+        /**
          * HiddenFactIn
          * @description A hidden fact as a manager edits it.
          */
@@ -1202,6 +1483,18 @@ export interface components {
             fact: string;
             /** Reveal When */
             reveal_when: string;
+        };
+        /**
+         * HistogramBin
+         * @description Sessions whose value falls in [low, high) (the last bin includes `high`).
+         */
+        HistogramBin: {
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
+            /** Sessions */
+            sessions: number;
         };
         /**
          * IgnoredReply
@@ -1426,6 +1719,48 @@ export interface components {
             target: number | null;
         };
         /**
+         * MetricDistribution
+         * @description A conversation metric over the period's graded sessions against its reference band.
+         *
+         *     `below`/`within`/`above` count sessions by the band status their scorecard showed; values are
+         *     absent for metrics not measured in the period (e.g. per-minute rates of text sessions).
+         */
+        MetricDistribution: {
+            /** Above */
+            above: number;
+            band: components["schemas"]["MetricBand"] | null;
+            /** Below */
+            below: number;
+            /** Histogram */
+            histogram: components["schemas"]["HistogramBin"][];
+            /** Key */
+            key: string;
+            /** Maximum */
+            maximum: number | null;
+            /** Mean */
+            mean: number | null;
+            /** Median */
+            median: number | null;
+            /** Minimum */
+            minimum: number | null;
+            /** Name */
+            name: string;
+            /** P10 */
+            p10: number | null;
+            /** P25 */
+            p25: number | null;
+            /** P75 */
+            p75: number | null;
+            /** P90 */
+            p90: number | null;
+            /** Sessions */
+            sessions: number;
+            /** Unit */
+            unit: string;
+            /** Within */
+            within: number;
+        };
+        /**
          * MetricItem
          * @description One conversation metric computed by code, beside its reference band.
          *
@@ -1557,6 +1892,65 @@ export interface components {
              * @enum {string}
              */
             status: "failed" | "pending";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * PeriodRange
+         * @description The period as instants: [start, end), and the previous period of the same length
+         *     [previous_start, start) that changes are measured against (none for `all`).
+         */
+        PeriodRange: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "30d" | "90d" | "365d" | "all";
+            /** Previous Start */
+            previous_start: string | null;
+            /** Start */
+            start: string | null;
+        };
+        /**
+         * PersonActivity
+         * @description A person's practice in the period: totals and per ISO week (weeks with practice only).
+         */
+        PersonActivity: {
+            /** Minutes */
+            minutes: number;
+            /** Name */
+            name: string;
+            /** Sessions */
+            sessions: number;
+            /** Text */
+            text: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Voice */
+            voice: number;
+            /** Weeks */
+            weeks: components["schemas"]["WeekActivity"][];
+        };
+        /**
+         * PersonTrend
+         * @description One salesperson's trend per category.
+         */
+        PersonTrend: {
+            /** Categories */
+            categories: components["schemas"]["CategoryTrend"][];
+            /** Name */
+            name: string;
             /**
              * User Id
              * Format: uuid
@@ -2281,6 +2675,22 @@ export interface components {
             };
         };
         /**
+         * TeamRow
+         * @description The team's row: per category, the mean of the averages of people with enough sessions.
+         */
+        TeamRow: {
+            /** Cells */
+            cells: components["schemas"]["HeatCell"][];
+            overall: components["schemas"]["Cell"];
+            /**
+             * People
+             * @description people with enough sessions in at least one category
+             */
+            people: number;
+            /** Sessions */
+            sessions: number;
+        };
+        /**
          * ToolCallResult
          * @description One answer: `result` or `error`, always a single-line string.
          */
@@ -2301,6 +2711,26 @@ export interface components {
         ToolCallsReply: {
             /** Results */
             results: components["schemas"]["ToolCallResult"][];
+        };
+        /**
+         * TrendPoint
+         * @description A graded session's score in a category and the moving average up to it.
+         */
+        TrendPoint: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Moving Average */
+            moving_average: number;
+            /** Score */
+            score: number;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
         };
         /**
          * TurnOut
@@ -2459,6 +2889,62 @@ export interface components {
             since: string;
             /** Total Cost Usd */
             total_cost_usd: number;
+        };
+        /**
+         * WeakestCategory
+         * @description The category with the lowest team average, and who is weakest in it.
+         */
+        WeakestCategory: {
+            /** Category */
+            category: string;
+            /** Name */
+            name: string;
+            /** People */
+            people: number;
+            person: components["schemas"]["WeakestPerson"] | null;
+            /** Team Average */
+            team_average: number;
+        };
+        /**
+         * WeakestPerson
+         * @description The person with the lowest average (enough sessions) in the weakest category.
+         */
+        WeakestPerson: {
+            /** Average */
+            average: number;
+            /** Name */
+            name: string;
+            /** Sessions */
+            sessions: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * WeekActivity
+         * @description Practice in one ISO week (Monday start, UTC).
+         */
+        WeekActivity: {
+            /** Minutes */
+            minutes: number;
+            /** Sessions */
+            sessions: number;
+            /** Text */
+            text: number;
+            /** Voice */
+            voice: number;
+            /**
+             * Week
+             * @description ISO week, e.g. 2026-W49
+             */
+            week: string;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
         };
     };
     responses: never;
@@ -2875,6 +3361,50 @@ export interface operations {
             };
         };
     };
+    get_analytics_api_v1_feedback_analytics_get: {
+        parameters: {
+            query?: {
+                /** @description the period ending now: 30d, 90d, 365d or all */
+                period?: "30d" | "90d" | "365d" | "all";
+                user_id?: string | null;
+                persona_id?: string | null;
+                mode?: ("voice" | "text") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     my_progress_api_v1_feedback_me_progress_get: {
         parameters: {
             query?: {
@@ -2911,6 +3441,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sessions_csv_api_v1_feedback_sessions_csv_get: {
+        parameters: {
+            query?: {
+                /** @description the period ending now: 30d, 90d, 365d or all */
+                period?: "30d" | "90d" | "365d" | "all";
+                user_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions as CSV: a header row, UTF-8 with a BOM; `;` and decimal commas for pt-BR companies, `,` for en-US */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3039,6 +3611,46 @@ export interface operations {
             };
         };
     };
+    session_report_api_v1_feedback_sessions__session_id__report_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     team_api_v1_feedback_team_get: {
         parameters: {
             query?: {
@@ -3057,6 +3669,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    team_csv_api_v1_feedback_team_csv_get: {
+        parameters: {
+            query?: {
+                /** @description the period ending now: 30d, 90d, 365d or all */
+                period?: "30d" | "90d" | "365d" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team as CSV: a header row, UTF-8 with a BOM; `;` and decimal commas for pt-BR companies, `,` for en-US */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    team_report_api_v1_feedback_team_report_pdf_get: {
+        parameters: {
+            query?: {
+                /** @description the period ending now: 30d, 90d, 365d or all */
+                period?: "30d" | "90d" | "365d" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description the request was refused */

@@ -1,7 +1,9 @@
 "use client";
 
 import type { Feedback, FeedbackItem, MetricItem } from "@/api/types";
+import { download } from "@/api/client";
 import { useI18n } from "@/lib/i18n";
+import { DownloadButton } from "./DownloadButton";
 import { Badge, Card, Score } from "./ui";
 
 function Quote({ item, onTurn }: { item: FeedbackItem; onTurn?: (turn: number) => void }) {
@@ -110,7 +112,20 @@ export function Scorecard({ feedback, onTurn }: { feedback: Feedback; onTurn?: (
       </Card>
     );
   return (
-    <Card title={t("feedback.title")} actions={feedback.grader?.offline ? <span className="text-xs text-slate-500">{feedback.grader.label}</span> : null}>
+    <Card
+      title={t("feedback.title")}
+      actions={
+        <span className="flex flex-wrap items-center gap-3">
+          {feedback.grader?.offline && <span className="text-xs text-slate-500">{feedback.grader.label}</span>}
+          <DownloadButton
+            testId="scorecard-pdf"
+            onDownload={() =>
+              download("/api/v1/feedback/sessions/{session_id}/report.pdf", { path: { session_id: feedback.session_id } }, "scorecard.pdf")
+            }
+          />
+        </span>
+      }
+    >
       <div className="space-y-6" data-testid="scorecard">
         {feedback.status === "insufficient" ? (
           <p className="text-sm text-slate-700">{feedback.message ?? t("feedback.insufficient")}</p>

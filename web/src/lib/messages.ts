@@ -281,6 +281,13 @@ export const pt = {
   "team.chartLabel": "Gráfico de barras com a nota média por categoria",
   "team.sessionsOf": "Sessões de {name}",
   "team.noSessions": "Nenhuma sessão ainda.",
+  "report.download": "Baixar PDF",
+  "report.downloading": "Gerando PDF…",
+  "report.teamPeriod": "Período do relatório",
+  "report.period.30d": "Últimos 30 dias",
+  "report.period.90d": "Últimos 90 dias",
+  "report.period.365d": "Últimos 12 meses",
+  "report.period.all": "Todo o histórico",
 } as const;
 
 export type Key = keyof typeof pt;
@@ -570,4 +577,11 @@ export const en: Record<Key, string> = {
   "team.chartLabel": "Bar chart of the average score per category",
   "team.sessionsOf": "Sessions of {name}",
   "team.noSessions": "No sessions yet.",
+  "report.download": "Download PDF",
+  "report.downloading": "Generating PDF…",
+  "report.teamPeriod": "Report period",
+  "report.period.30d": "Last 30 days",
+  "report.period.90d": "Last 90 days",
+  "report.period.365d": "Last 12 months",
+  "report.period.all": "All time",
 };
