@@ -77,7 +77,7 @@ def line_chart(
         pdf.set_draw_color(*TRACK)
         pdf.line(x, at, x + w, at)
         pdf.set_xy(x - 8, at - 1.5)
-        pdf.cell(7, 3, str(level), align="R")
+        pdf.put(7, 3, str(level), align="R")
     start, end = span
     seconds = max((end - start).total_seconds(), 1.0)
     for index, (_name, points) in enumerate(series):
@@ -95,7 +95,7 @@ def line_chart(
         pdf.rect(legend_x, y + h + 3, 3, 2, style="F")
         pdf.set_xy(legend_x + 4, y + h + 2.2)
         pdf.set_text_color(*INK)
-        pdf.cell(pdf.get_string_width(name) + 6, 3.5, name)
+        pdf.put(pdf.get_string_width(name) + 6, 3.5, name)
         legend_x = pdf.get_x()
     pdf.set_text_color(*INK)
 
@@ -110,7 +110,7 @@ def _legend(pdf: Report, right: float, y: float, entries: list[tuple[str, Color]
         pdf.rect(x, y + 0.7, 3, 2, style="F")
         pdf.set_xy(x + 4, y)
         pdf.set_text_color(*INK)
-        pdf.cell(width - 4, 3.4, name)
+        pdf.put(width - 4, 3.4, name)
         x += width
 
 
@@ -139,11 +139,11 @@ def week_bars(
                 pdf.rect(left, y + h - h * (base + count) / top, bar, h * count / top, style="F")
         pdf.set_text_color(*INK)
         pdf.set_xy(left - 2, y + h - h * (voice + text) / top - 3.2)
-        pdf.cell(bar + 4, 3, str(voice + text), align="C")
+        pdf.put(bar + 4, 3, str(voice + text), align="C")
         if len(weeks) <= 16 or i % 2 == 0:  # labels of every other week when they crowd
             pdf.set_text_color(*MUTED)
             pdf.set_xy(x + i * slot, y + h + 0.8)
-            pdf.cell(slot, 3, week.split("-")[-1], align="C")
+            pdf.put(slot, 3, week.split("-")[-1], align="C")
     pdf.set_text_color(*INK)
 
 
@@ -180,11 +180,11 @@ def distribution(
     pdf.set_font(FAMILY, size=6)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(x, y + h + 0.5)
-    pdf.cell(w / 2, 3, "0")
+    pdf.put(w / 2, 3, "0")
     shown = (
         f"{number(top * 100, pdf.locale, 0)}%"
         if metric.unit == "ratio"
         else number(top, pdf.locale)
     )
-    pdf.cell(w / 2, 3, shown, align="R")
+    pdf.put(w / 2, 3, shown, align="R")
     pdf.set_text_color(*INK)

@@ -75,7 +75,7 @@ def _trend(pdf: Report, data: Analytics, trend: PersonTrend) -> None:
     pdf.set_font(FAMILY, "B", 7.5)
     pdf.set_text_color(*MUTED)
     for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 5, head, align="L" if not head else "R")
+        pdf.put(width, 5, head, align="L" if not head else "R")
     pdf.ln(5)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, size=8.5)
@@ -88,5 +88,5 @@ def _trend(pdf: Report, data: Analytics, trend: PersonTrend) -> None:
             "—" if change is None else f"{'+' if change > 0 else ''}{number(change, locale)}",
         )
         for i, (width, value) in enumerate(zip(widths, values, strict=True)):
-            pdf.cell(width, 5, value, align="L" if i == 0 else "R")
+            pdf.put(width, 5, value, align="L" if i == 0 else "R")
         pdf.ln(5)

@@ -5,8 +5,6 @@ metrics drawn against their reference bands, and the transcript as an appendix.
 
 from __future__ import annotations
 
-from fpdf.enums import XPos, YPos
-
 from grading.models import FeedbackItem, GradedFeedback, MetricItem
 from grading.pdf.document import (
     BAND,
@@ -71,14 +69,15 @@ def _overall(pdf: Report, card: GradedFeedback) -> None:
     pdf.set_text_color(255, 255, 255)
     pdf.set_font(FAMILY, "B", 24)
     pdf.set_xy(pdf.l_margin, y + 3)
-    pdf.cell(40, 11, number(card.overall, locale), align="C")
+    pdf.put(40, 11, number(card.overall, locale), align="C")
     pdf.set_font(FAMILY, size=9)
     pdf.set_xy(pdf.l_margin, y + 15)
-    pdf.cell(40, 5, card.overall_band or "", align="C")
+    pdf.put(40, 5, card.overall_band or "", align="C")
     pdf.set_text_color(*INK)
     pdf.set_xy(pdf.l_margin + 46, y + 2)
     pdf.set_font(FAMILY, "B", 12)
-    pdf.cell(0, 6, label("overall", locale), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.put(0, 6, label("overall", locale))
+    pdf.ln(6)
     if card.override is not None:
         pdf.set_x(pdf.l_margin + 46)
         pdf.set_font(FAMILY, size=9)
@@ -194,7 +193,7 @@ def _metrics(pdf: Report, items: list[MetricItem]) -> None:
         pdf.set_font(FAMILY, size=9.5)
         status = label(f"status_{metric.status}", locale) if metric.status else ""
         value = _value_text(metric, locale) + (f" · {status}" if metric.value is not None else "")
-        pdf.cell(0, 4.5, value)
+        pdf.put(0, 4.5, value)
         _metric_bar(pdf, metric, pdf.l_margin + 72, y + 6.5, pdf.epw - 72)
         pdf.set_y(max(name_bottom, y + 11))
         if metric.band is not None:

@@ -59,11 +59,11 @@ def _summary(pdf: Report, report: TeamReport) -> None:
         pdf.rect(x, y, width, 16, style="F", round_corners=True, corner_radius=1.5)
         pdf.set_xy(x, y + 2)
         pdf.set_font(FAMILY, "B", 14)
-        pdf.cell(width, 7, value, align="C")
+        pdf.put(width, 7, value, align="C")
         pdf.set_xy(x, y + 9.5)
         pdf.set_font(FAMILY, size=7.5)
         pdf.set_text_color(*MUTED)
-        pdf.cell(width, 4, name, align="C")
+        pdf.put(width, 4, name, align="C")
         pdf.set_text_color(*INK)
     pdf.set_y(y + 20)
     weak = data.weakest
@@ -91,7 +91,7 @@ def _heat_cell(
     pdf.set_xy(x, y)
     pdf.set_font(FAMILY, "B" if bold else "", 8)
     pdf.set_text_color(*(INK if cell.status == "ok" else MUTED))
-    pdf.cell(width, height, _cell_text(cell, pdf.locale), align="C")
+    pdf.put(width, height, _cell_text(cell, pdf.locale), align="C")
     pdf.set_text_color(*INK)
 
 
@@ -104,7 +104,7 @@ def _heat_header(pdf: Report, heat: Heatmap, width: float) -> None:
     for i, name in enumerate(names):
         x = pdf.l_margin if i == 0 else pdf.l_margin + NAME_W + (i - 1) * width
         pdf.set_xy(x, y)
-        pdf.multi_cell(NAME_W if i == 0 else width, 3.6, name, align="L" if i == 0 else "C")
+        pdf.wrap(NAME_W if i == 0 else width, 3.6, name, align="L" if i == 0 else "C")
     pdf.set_text_color(*INK)
     pdf.set_y(y + 9)
 
@@ -148,7 +148,7 @@ def _trend_header(pdf: Report, names: list[str], width: float) -> None:
     pdf.set_text_color(*MUTED)
     for i, name in enumerate(names):
         pdf.set_xy(pdf.l_margin + NAME_W + i * width, y)
-        pdf.multi_cell(width, 3.6, name, align="C")
+        pdf.wrap(width, 3.6, name, align="C")
     pdf.set_text_color(*INK)
     pdf.set_y(y + 9)
 
@@ -180,7 +180,7 @@ def _trends(pdf: Report, data: Analytics) -> None:
             pdf.set_xy(x + width * 0.45, y)
             pdf.set_font(FAMILY, size=7.5)
             shown = number(category.average, locale) if category.average is not None else "—"
-            pdf.cell(width * 0.55, height, f"{shown} {_change(category.change, locale)}")
+            pdf.put(width * 0.55, height, f"{shown} {_change(category.change, locale)}")
         pdf.set_y(y + height + 1)
 
 
@@ -205,9 +205,9 @@ def _activity(pdf: Report, data: Analytics) -> None:
     width = (pdf.epw - NAME_W) / 3
     pdf.set_font(FAMILY, "B", 7.5)
     pdf.set_text_color(*MUTED)
-    pdf.cell(NAME_W, 5, label("person", locale))
+    pdf.put(NAME_W, 5, label("person", locale))
     for column in columns:
-        pdf.cell(width, 5, column, align="R")
+        pdf.put(width, 5, column, align="R")
     pdf.set_text_color(*INK)
     pdf.ln(5.5)
     for someone in practice.people:
@@ -218,8 +218,8 @@ def _activity(pdf: Report, data: Analytics) -> None:
         y = pdf.get_y()
         pdf.name_cell(someone.name, NAME_W, height)
         for value in (str(someone.sessions), number(someone.minutes, locale, 0)):
-            pdf.cell(width, height, value, align="R")
-        pdf.cell(width, height, f"{someone.voice} / {someone.text}", align="R")
+            pdf.put(width, height, value, align="R")
+        pdf.put(width, height, f"{someone.voice} / {someone.text}", align="R")
         pdf.set_y(y + height)
 
 
