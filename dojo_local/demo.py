@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, dispatcher, runtime
+from dojo_local.demo_reports import demo_reports, print_reports
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,6 +229,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        reports = demo_reports(client, env.base, grading, manager, PEOPLE[1][0])
         return {
             "company": me["company"],
             "manager": me,
@@ -236,6 +238,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "knowledge": knowledge,
             "personas": personas,
             "grading": grading,
+            "reports": reports,
             "session": session,
             "database": env.database_url,
             "data_dir": str(env.base),
@@ -262,6 +265,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    print_reports(console, summary.get("reports") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(

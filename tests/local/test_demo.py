@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+from pypdf import PdfReader
 
 from dojo_local.demo import PEOPLE
 
@@ -50,3 +53,10 @@ def test_demo_runs_the_whole_product_and_prints_only_json(tmp_path):
     said = {turn["text"] for turn in session["transcript"] if turn["speaker"] == "salesperson"}
     for item in card["strengths"]:
         assert any(item["quote"] in text for text in said)
+    # the scorecard and the team report as PDFs in the data dir, read back
+    reports = summary["reports"]
+    for key, words in (("session", ["Rafael Souza", "Descoberta"]), ("team", ["Rafael Souza"])):
+        path = Path(reports[key]["path"])
+        assert path.parent == tmp_path / "data" / "reports" and reports[key]["pages"] >= 2
+        text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+        assert all(word in text for word in words), key
