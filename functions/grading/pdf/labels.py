@@ -67,9 +67,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "heatmap": ("Mapa de calor: pessoas × categorias", "Heatmap: people × categories"),
     "heatmap_note": (
         "Nota média por categoria; entre parênteses, as sessões por trás de cada célula."
-        " Células com poucos dados aparecem em cinza.",
+        " Com menos de {n} sessões a célula fica em cinza, sem nota: seria ruído.",
         "Average score per category; in brackets, the sessions behind each cell."
-        " Cells with too little data are grey.",
+        " Below {n} sessions a cell is grey with no score: it would be noise.",
     ),
     "too_little": ("poucos dados", "too little data"),
     "weakest": (

@@ -114,7 +114,7 @@ def _heatmap(pdf: Report, heat: Heatmap) -> None:
     too few sessions. The team's row closes the table; the header repeats on a new page."""
     locale = pdf.locale
     pdf.heading(label("heatmap", locale))
-    pdf.paragraph(label("heatmap_note", locale), size=8, color=MUTED)
+    pdf.paragraph(label("heatmap_note", locale, n=heat.min_sessions), size=8, color=MUTED)
     pdf.ln(2)
     width = (pdf.epw - NAME_W) / (len(heat.categories) + 1)
     _heat_header(pdf, heat, width)
