@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dojo.providers.embeddings import fold
-from dojo_local import accounts, dispatcher, runtime
+from dojo_local import accounts, demo_analytics, dispatcher, runtime
 from dojo_local.demo_reports import demo_reports, print_reports
 from dojo_local.server import BackgroundServer, free_port
 
@@ -229,6 +229,12 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        analytics = demo_analytics.run(
+            client,
+            manager,
+            [(PEOPLE[1][0], 2)],
+            lambda who: _demo_session(client, who, personas),
+        )
         reports = demo_reports(client, env.base, grading, manager, PEOPLE[1][0])
         return {
             "company": me["company"],
@@ -240,6 +246,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "grading": grading,
             "reports": reports,
             "session": session,
+            "analytics": analytics,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
@@ -265,6 +272,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    demo_analytics.print_step(console, summary.get("analytics") or {})
     print_reports(console, summary.get("reports") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from grading.models.analytics import (
     PersonActivity,
     PersonTrend,
     TeamRow,
+    TeamTable,
     TrendPoint,
     WeakestCategory,
     WeakestPerson,
@@ -321,21 +322,28 @@ def _shown_people(
     return [p for p in people if p["role"] == "salesperson" or p["id"] in active]
 
 
-def dashboard(
-    conn: Connection, company_id: uuid.UUID, query: AnalyticsQuery, now: datetime | None = None
-) -> Analytics:
-    """The analytics of a company for a period and filters, read in the caller's transaction."""
+@dataclass
+class _Base:
+    """What every view of a period reads first: whose cells, who practised, in which words."""
+
+    span: PeriodRange
+    scope: store.Scope
+    current: Cells
+    people: list[dict[str, Any]]
+    practice: list[dict[str, Any]]
+    locale: str
+    frozen: rubric.Rubric
+    heat: Heatmap
+
+
+def _base(
+    conn: Connection, company_id: uuid.UUID, query: AnalyticsQuery, now: datetime | None
+) -> _Base:
     span = period_range(query.period, now)
     scope = store.Scope(
         company_id, span.start, span.end, query.user_id, query.persona_id, query.mode
     )
     current = _by_cell(store.cells(conn, scope))
-    previous = None
-    if span.start is not None:
-        before = store.Scope(
-            company_id, span.previous_start, span.start, query.user_id, query.persona_id, query.mode
-        )
-        previous = _by_cell(store.cells(conn, before))
     practice = store.activity(conn, scope)
     active = {user for user, _ in current} | {r["user_id"] for r in practice}
     people = _shown_people(store.people(conn, company_id), query, active)
@@ -345,19 +353,40 @@ def dashboard(
         RubricCategory(key=c.key, name=c.title(locale), weight=c.weight) for c in frozen.categories
     ]
     heat = heatmap(people, current, categories)
+    return _Base(span, scope, current, people, practice, locale, frozen, heat)
+
+
+def team_table(
+    conn: Connection, company_id: uuid.UUID, query: AnalyticsQuery, now: datetime | None = None
+) -> TeamTable:
+    """The period's heatmap and activity only (the team CSV and tables need no more)."""
+    base = _base(conn, company_id, query, now)
+    return TeamTable(
+        period=base.span, heatmap=base.heat, activity=activity(base.people, base.practice)
+    )
+
+
+def dashboard(
+    conn: Connection, company_id: uuid.UUID, query: AnalyticsQuery, now: datetime | None = None
+) -> Analytics:
+    """The analytics of a company for a period and filters, read in the caller's transaction."""
+    base = _base(conn, company_id, query, now)
+    span, scope = base.span, base.scope
+    previous = None
+    if span.start is not None:
+        before = replace(scope, start=span.previous_start, end=span.start)
+        previous = _by_cell(store.cells(conn, before))
+    points = store.trend(conn, scope, MOVING_WINDOW)
+    measured = store.metric_distribution(conn, scope, list(METRIC_UNITS), HISTOGRAM_BINS)
     return Analytics(
         period=span,
         filters=query,
-        rubric_version=frozen.version,
-        heatmap=heat,
-        trends=trends(
-            people, frozen.keys, current, previous, store.trend(conn, scope, MOVING_WINDOW)
-        ),
-        weakest=weakest(heat),
-        activity=activity(people, practice),
-        metrics=distributions(
-            store.metric_distribution(conn, scope, list(METRIC_UNITS), HISTOGRAM_BINS), locale
-        ),
+        rubric_version=base.frozen.version,
+        heatmap=base.heat,
+        trends=trends(base.people, base.frozen.keys, base.current, previous, points),
+        weakest=weakest(base.heat),
+        activity=activity(base.people, base.practice),
+        metrics=distributions(measured, base.locale),
         # assignments are not part of this deployment yet: absent, not an empty list
         assignments=None,
     )

@@ -22,7 +22,7 @@ from dojo.db import Connection
 from dojo.settings import get_settings
 from grading import analytics, rubric
 from grading.messages import company_locale
-from grading.models.analytics import Analytics, AnalyticsQuery, Cell, Period
+from grading.models.analytics import AnalyticsQuery, Cell, Period, TeamTable
 from grading.store import analytics as store
 from grading.views import effective_overall, effective_scores
 
@@ -101,7 +101,7 @@ def _shown(cell: Cell, locale: str) -> Value:
     return cell.average if cell.average is not None else _WORDS["insufficient"][_lang(locale)]
 
 
-def team_csv(data: Analytics, locale: str) -> bytes:
+def team_csv(data: TeamTable, locale: str) -> bytes:
     """The team table: per person, practice, graded sessions, overall and each category."""
     lang = _lang(locale)
     cols = ("name", "email", "role", "practised", "minutes", "voice", "text", "sessions")
@@ -163,7 +163,7 @@ def sessions_csv(
 
 def team_file(conn: Connection, company_id: uuid.UUID, period: Period) -> bytes:
     """The team table of a period as CSV, in the company's locale."""
-    data = analytics.dashboard(conn, company_id, AnalyticsQuery(period=period))
+    data = analytics.team_table(conn, company_id, AnalyticsQuery(period=period))
     return team_csv(data, company_locale(conn, company_id))
 
 

@@ -171,12 +171,13 @@ create or replace function private.analytics_trend(
   p_company uuid, p_from timestamptz, p_to timestamptz,
   p_user uuid, p_persona uuid, p_mode text, p_window integer
 )
-returns table (user_id uuid, category text, session_id uuid, at timestamptz, score numeric,
-               moving_average numeric)
+returns table (user_id uuid, category text, session_id uuid, at timestamptz,
+               score double precision, moving_average double precision)
 language sql stable security invoker set search_path = '' as $$
-  select c.user_id, c.category, c.session_id, c.at, c.score,
+  select c.user_id, c.category, c.session_id, c.at, c.score::double precision,
          round(avg(c.score) over (partition by c.user_id, c.category order by c.at, c.session_id
                                   rows between p_window - 1 preceding and current row), 2)
+           ::double precision
     from private.feedback_category_scores c
    where c.company_id = p_company and c.score is not null
      and (p_from is null or c.at >= p_from) and c.at < p_to
@@ -245,13 +246,15 @@ language sql stable security invoker set search_path = '' as $$
   ), bins as (
     select v.metric,
            least(greatest(case when s.hi = s.lo then 1
-                               else width_bucket(v.value, s.lo, s.hi, p_bins) end, 1), p_bins) as b
+                               else width_bucket(v.value, s.lo, s.hi, p_bins) end, 1), p_bins) as b,
+           count(*)::integer as n
       from v join stats s on s.metric = v.metric
+     group by 1, 2
   )
   select s.metric, s.n, s.mean, s.lo, s.hi, s.quantiles, s.below, s.within, s.above,
-         (select array_agg((select count(*)::integer from bins b
-                             where b.metric = s.metric and b.b = i) order by i)
-            from generate_series(1, p_bins) as i)
+         array(select coalesce(b.n, 0) from generate_series(1, p_bins) as i
+                 left join bins b on b.metric = s.metric and b.b = i
+                order by i)
     from stats s
    order by s.metric
 $$;

@@ -212,6 +212,14 @@ class AssignmentPassRate(_Out):
     pass_rate: float | None
 
 
+class TeamTable(_Out):
+    """A period's heatmap and practice: the team table (CSV, reports)."""
+
+    period: PeriodRange
+    heatmap: Heatmap
+    activity: Activity
+
+
 class Analytics(_Out):
     """The manager's analytics for a period (managers and admins of the company)."""
 

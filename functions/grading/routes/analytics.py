@@ -26,13 +26,17 @@ class CsvResponse(Response):
 
 
 def _csv_doc(what: str) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI description of a CSV answer."""
+    """The OpenAPI description of a CSV answer; errors stay JSON in the one error shape (named
+    here: the app-wide declaration would take the route's CSV media type)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     return {
         200: {
             "description": f"{what} as CSV: a header row, UTF-8 with a BOM; `;` and decimal "
             "commas for pt-BR companies, `,` for en-US",
             "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
-        }
+        },
+        "4XX": {"description": "the request was refused", "content": error},
+        "5XX": {"description": "a failure on our side or upstream", "content": error},
     }
 
 

@@ -160,45 +160,6 @@ export const api = {
   },
 };
 
-/** The file name a response names in its Content-Disposition, if any. */
-function filenameOf(response: Response): string | null {
-  const header = response.headers.get("content-disposition") ?? "";
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header);
-  if (encoded?.[1]) return decodeURIComponent(encoded[1]);
-  return /filename="([^"]+)"/i.exec(header)?.[1] ?? null;
-}
-
-/**
- * Download a file the API answers (a PDF report, say): a plain link cannot carry the bearer
- * token, so it is fetched with it and handed to the browser as a blob. Rejects with an ApiError.
- */
-export async function download<P extends PathsWith<"get">>(
-  path: P,
-  options: CallOptions<Op<P, "get">>,
-  fallbackName: string,
-): Promise<void> {
-  const { path: params, query } = options as { path?: Record<string, string | number>; query?: Record<string, unknown> };
-  const headers: Record<string, string> = {};
-  const token = await accessToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(buildUrl(path, params, query), { headers });
-  } catch {
-    throw new ApiError(0, "network", "network error");
-  }
-  if (!response.ok) throw await toError(response);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filenameOf(response) ?? fallbackName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // the browser has started the download by now; the blob's memory can go
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * Upload one file with progress (fetch cannot report upload progress; XMLHttpRequest can).
  * Resolves with the parsed JSON answer, rejects with an ApiError.
@@ -253,4 +214,25 @@ export function putWithProgress(url: string, file: File, onProgress: (fraction: 
     };
     xhr.send(file);
   });
+}
+
+/** Download a file the API answers (CSV, PDF) with the caller's token, saved as `filename`. */
+export async function download<P extends PathsWith<"get">>(path: P, filename: string, options?: CallOptions<Op<P, "get">>): Promise<void> {
+  const token = await accessToken();
+  const o = options as { path?: Record<string, string | number>; query?: Record<string, unknown> } | undefined;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, o?.path, o?.query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  if (!response.ok) throw await toError(response);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
 }

@@ -120,7 +120,9 @@ export function Scorecard({ feedback, onTurn }: { feedback: Feedback; onTurn?: (
           <DownloadButton
             testId="scorecard-pdf"
             onDownload={() =>
-              download("/api/v1/feedback/sessions/{session_id}/report.pdf", { path: { session_id: feedback.session_id } }, "scorecard.pdf")
+              download("/api/v1/feedback/sessions/{session_id}/report.pdf", `scorecard-${feedback.session_id.slice(0, 8)}.pdf`, {
+                path: { session_id: feedback.session_id },
+              })
             }
           />
         </span>

@@ -17,6 +17,7 @@ const SALES_LINKS: { href: string; key: Key }[] = [
 ];
 const MANAGER_LINKS: { href: string; key: Key }[] = [
   { href: "/manager/team/", key: "nav.team" },
+  { href: "/manager/analytics/", key: "nav.analytics" },
   { href: "/manager/documents/", key: "nav.documents" },
   { href: "/manager/personas/", key: "nav.personas" },
   { href: "/manager/members/", key: "nav.members" },

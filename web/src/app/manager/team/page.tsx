@@ -91,7 +91,7 @@ function TeamReport() {
           ))}
         </select>
       </label>
-      <DownloadButton testId="team-pdf" onDownload={() => download("/api/v1/feedback/team/report.pdf", { query: { period } }, `team-report-${period}.pdf`)} />
+      <DownloadButton testId="team-pdf" onDownload={() => download("/api/v1/feedback/team/report.pdf", `team-report-${period}.pdf`, { query: { period } })} />
     </div>
   );
 }
