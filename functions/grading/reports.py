@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dojo.db import Connection
+from dojo.db import Connection, tenant_transaction
 from dojo.errors import Conflict, NotFound
 from grading import analytics, views
 from grading.messages import caller_locale, text
@@ -100,11 +101,13 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60] or "report"
 
 
-def session_pdf(conn: Connection, session_id: uuid.UUID) -> tuple[bytes, str]:
-    """The session scorecard as PDF bytes, and a file name for it."""
+def session_pdf(claims: Mapping[str, Any], session_id: uuid.UUID) -> tuple[bytes, str]:
+    """The session scorecard as PDF bytes, and a file name for it. The data is read in the
+    caller's tenant transaction; the layout (CPU only) runs after it, with no connection held."""
     from grading.pdf import session as layout  # fpdf2: paid on the first report only
 
-    report = session_report(conn, session_id)
+    with tenant_transaction(claims) as conn:
+        report = session_report(conn, session_id)
     day = report.ended_at.date().isoformat() if report.ended_at else "session"
     return layout.render(report), f"scorecard-{day}-{slug(report.salesperson)}.pdf"
 
@@ -117,10 +120,12 @@ def team_report(conn: Connection, company_id: uuid.UUID, period: Period) -> Team
     return TeamReport(locale=header["locale"], company=header["company_name"], analytics=data)
 
 
-def team_pdf(conn: Connection, company_id: uuid.UUID, period: Period) -> tuple[bytes, str]:
-    """The team report as PDF bytes, and a file name for it."""
+def team_pdf(claims: Mapping[str, Any], company_id: uuid.UUID, period: Period) -> tuple[bytes, str]:
+    """The team report as PDF bytes, and a file name for it (read, then laid out with no
+    connection held, as `session_pdf`)."""
     from grading.pdf import team as layout  # fpdf2: paid on the first report only
 
-    report = team_report(conn, company_id, period)
+    with tenant_transaction(claims) as conn:
+        report = team_report(conn, company_id, period)
     day = report.analytics.period.end.date().isoformat()
     return layout.render(report), f"team-report-{period}-{day}.pdf"

@@ -13,7 +13,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 
 from dojo.auth import CurrentUser, Manager
-from dojo.db import TenantDB
 from dojo.http import CredentialsFirst
 from grading import reports
 from grading.models.analytics import Period
@@ -45,11 +44,11 @@ def pdf_response(content: bytes, filename: str) -> Response:
     responses=PDF_RESPONSE,
     summary="A session's scorecard as a PDF",
 )
-def session_report(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> Response:
+def session_report(principal: CurrentUser, session_id: uuid.UUID) -> Response:
     """The scorecard of a session as a PDF: the overall, the categories with justifications and
     evidence, strengths, improvements, recommendations, the metrics drawn against their bands and
     the transcript as an appendix (409 while the session is not graded yet)."""
-    content, filename = reports.session_pdf(conn, session_id)
+    content, filename = reports.session_pdf(principal.claims, session_id)
     return pdf_response(content, filename)
 
 
@@ -61,7 +60,6 @@ def session_report(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> Res
 )
 def team_report(
     principal: Manager,
-    conn: TenantDB,
     period: Annotated[
         Period, Query(description="the period ending now: 30d, 90d, 365d or all")
     ] = "30d",
@@ -70,5 +68,5 @@ def team_report(
     data: the heatmap of people × categories, trends, activity and metrics, then a page per
     person."""
     assert principal.company_id is not None  # Manager is a present member
-    content, filename = reports.team_pdf(conn, principal.company_id, period)
+    content, filename = reports.team_pdf(principal.claims, principal.company_id, period)
     return pdf_response(content, filename)
