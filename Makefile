@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit dev clean web web-check web-test web-dev e2e-setup e2e
+.PHONY: demo test lint typecheck unit dev clean web web-check web-test web-dev e2e-setup e2e pdf-setup
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy shared/dojo dojo_local functions
 
-unit: $(STAMP)
+# The PDF report tests render every page with Debian's pdftoppm (poppler-utils), installed the
+# way chromium is for the end-to-end tests; without it they skip and say why.
+pdf-setup:
+	command -v pdftoppm >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils)
+
+unit: $(STAMP) pdf-setup
 	$(BIN)/pytest -n 2 --ignore=tests/e2e
 
 # The web app (web/): node dependencies from the lock file, TypeScript types from the merged

@@ -12,6 +12,7 @@ import psycopg
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
 from dojo_local.demo_programme import demo_programme
+from dojo_local.demo_reports import demo_reports
 from dojo_local.demo_retry import demo_retry
 from dojo_local.server import BackgroundServer, free_port
 
@@ -239,6 +240,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             lambda who: _demo_session(client, who, personas),
         )
         programme = demo_programme(client, manager, PEOPLE[1][0], session)
+        reports = demo_reports(client, env.base, grading, manager, PEOPLE[1][0])
         return {
             "company": me["company"],
             "manager": me,
@@ -248,6 +250,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "personas": personas,
             "grading": grading,
             "coach": coach,
+            "reports": reports,
             "session": session,
             "analytics": analytics,
             "retry": retry,

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from dojo_local import demo_analytics, demo_coach
 from dojo_local.demo_programme import print_programme
+from dojo_local.demo_reports import print_reports
 
 
 def print_summary(console: Console, summary: dict[str, Any]) -> None:
@@ -30,6 +31,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     demo_coach.show(console, summary.get("coach") or {})
     demo_analytics.print_step(console, summary.get("analytics") or {})
     print_programme(console, summary.get("programme") or {})
+    print_reports(console, summary.get("reports") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dojo.http import create_app
 from grading import hook
-from grading.routes import analytics, coach, leaderboard, scorecards
+from grading.routes import analytics, coach, leaderboard, reports, scorecards
 
 app = create_app("grading", title="Grading: feedback, progress and team analytics")
 app.include_router(scorecards.router)
 app.include_router(analytics.router)
 app.include_router(coach.router)
 app.include_router(leaderboard.router)
+app.include_router(reports.router)
 app.include_router(hook.router)

@@ -172,6 +172,17 @@ def _graded_session(api_as, person, persona_id: str) -> str:
     return sid
 
 
+def _download(page, test_id: str) -> tuple[str, str]:
+    """Click a download button; the file's suggested name and its PDF text."""
+    from pypdf import PdfReader
+
+    with page.expect_download() as info:
+        page.get_by_test_id(test_id).click()
+    download = info.value
+    reader = PdfReader(download.path())
+    return download.suggested_filename, " ".join(p.extract_text() for p in reader.pages)
+
+
 def test_manager_compares_the_team_drills_into_a_session_and_overrides_its_score(
     sign_in, people, api_as, tmp_path
 ):
@@ -190,10 +201,14 @@ def test_manager_compares_the_team_drills_into_a_session_and_overrides_its_score
     sessions = page.get_by_test_id("session-table").locator("tbody tr")
     expect(sessions).to_have_count(1)
     shot(page, "manager-team")
+    team_pdf = _download(page, "team-pdf")
+    assert team_pdf[0] == "team-report-90d.pdf" and "Caio Nunes" in team_pdf[1]
 
     sessions.first.get_by_role("link").click()
     expect(page.get_by_test_id("transcript")).to_be_visible()
     expect(page.get_by_test_id("scorecard")).to_be_visible()
+    name, text = _download(page, "scorecard-pdf")
+    assert name.startswith("scorecard-") and "Caio Nunes" in text and "Descoberta" in text
     for field in ("Rapport", "Descoberta", "Tratamento de objeções", "Fechamento"):
         page.get_by_label(field, exact=True).fill("90")
     page.get_by_label("Nota para o vendedor (obrigatória)").fill("Boa abertura; revisei a nota.")

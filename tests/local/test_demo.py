@@ -6,6 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+from pypdf import PdfReader
 
 from dojo_local.demo import PEOPLE
 
@@ -57,3 +60,11 @@ def test_demo_runs_the_whole_product_and_prints_only_json(tmp_path):
     assert analytics["activity"]["sessions"] == 3 and analytics["weakest"] is not None
     assert summary["analytics"]["team_csv"]["status"] == 200
     assert summary["analytics"]["line"].startswith("Analytics (30d): 3 sessions")
+    # the scorecard and the team report as PDFs in the data dir, read back
+    reports = summary["reports"]
+    team_words = ["Rafael Souza", "Categoria mais fraca da equipe"]  # from the analytics above
+    for key, words in (("session", ["Rafael Souza", "Descoberta"]), ("team", team_words)):
+        path = Path(reports[key]["path"])
+        assert path.parent == tmp_path / "data" / "reports" and reports[key]["pages"] >= 2
+        text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+        assert all(word in text for word in words), key

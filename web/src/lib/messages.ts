@@ -421,6 +421,13 @@ export const pt = {
   "leaderboard.tied": "empate",
   "leaderboard.notEnough": "Sessões insuficientes (mín. {n})",
   "leaderboard.you": "você",
+  "report.download": "Baixar PDF",
+  "report.downloading": "Gerando PDF…",
+  "report.teamPeriod": "Período do relatório",
+  "report.period.30d": "Últimos 30 dias",
+  "report.period.90d": "Últimos 90 dias",
+  "report.period.365d": "Últimos 12 meses",
+  "report.period.all": "Todo o histórico",
 } as const;
 
 export type Key = keyof typeof pt;
@@ -850,4 +857,11 @@ export const en: Record<Key, string> = {
   "leaderboard.tied": "tie",
   "leaderboard.notEnough": "Not enough sessions (min. {n})",
   "leaderboard.you": "you",
+  "report.download": "Download PDF",
+  "report.downloading": "Generating PDF…",
+  "report.teamPeriod": "Report period",
+  "report.period.30d": "Last 30 days",
+  "report.period.90d": "Last 90 days",
+  "report.period.365d": "Last 12 months",
+  "report.period.all": "All time",
 };

@@ -2,8 +2,9 @@
 
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api } from "@/api/client";
+import { api, download } from "@/api/client";
 import { isScored, type Feedback, type SessionList, type Team, type TeamMember } from "@/api/types";
+import { DownloadButton } from "@/components/DownloadButton";
 import { SessionTable } from "@/components/SessionTable";
 import { Page } from "@/components/Shell";
 import { Card, Empty, ErrorBox, Loading, PageTitle, Score } from "@/components/ui";
@@ -72,6 +73,29 @@ function PersonSessions({ member }: { member: TeamMember }) {
   );
 }
 
+const REPORT_PERIODS = ["30d", "90d", "365d", "all"] as const;
+
+/** The team report PDF for a period the manager picks. */
+function TeamReport() {
+  const { t } = useI18n();
+  const [period, setPeriod] = useState<(typeof REPORT_PERIODS)[number]>("90d");
+  return (
+    <div className="mb-4 flex flex-wrap items-center gap-3 text-sm">
+      <label className="flex items-center gap-2">
+        {t("report.teamPeriod")}
+        <select className="rounded-md border border-slate-300 px-2 py-1" value={period} onChange={(e) => setPeriod(e.target.value as typeof period)}>
+          {REPORT_PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {t(`report.period.${p}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <DownloadButton testId="team-pdf" onDownload={() => download("/api/v1/feedback/team/report.pdf", `team-report-${period}.pdf`, { query: { period } })} />
+    </div>
+  );
+}
+
 function TeamView() {
   const { t, date } = useI18n();
   const [days, setDays] = useState<number | null>(null);
@@ -81,6 +105,7 @@ function TeamView() {
   return (
     <>
       <PageTitle subtitle={t("team.subtitle")}>{t("team.title")}</PageTitle>
+      <TeamReport />
       {team.loading ? (
         <Loading />
       ) : team.error ? (
