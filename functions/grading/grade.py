@@ -19,7 +19,7 @@ from typing import Any
 from dojo import usage
 from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
-from dojo.observability import logger
+from dojo.observability import Metric, count, logger
 from grading import metrics, rubric, transcript
 from grading.grader import GRADER
 from grading.models import GradingStatus
@@ -130,6 +130,7 @@ def grade_session(
             _save(conn, session, card, replace=done is not None)
     except Exception as exc:
         logger.warning("grading failed", extra={"session_id": str(session_id), "error": str(exc)})
+        count(Metric.GRADINGS_FAILED)
         _record_failure(session_id, exc)
         raise
     logger.info(

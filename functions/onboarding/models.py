@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from dojo.auth import RoleName
 
@@ -43,6 +43,31 @@ class CompanyOut(BaseModel):
     id: uuid.UUID
     name: str
     locale: Locale
+
+
+# How long call recordings are kept: a day to ten years (the sweeper deletes older ones).
+RetentionDays = Annotated[int, Field(ge=1, le=3650)]
+
+
+class CompanySettings(BaseModel):
+    """The company's switches every member may read (managers change them)."""
+
+    leaderboard_enabled: bool = Field(
+        default=False, description="the leaderboard is shown to the team (off by default)"
+    )
+    recording_retention_days: int | None = Field(
+        default=None,
+        description="days call recordings are kept (null: the product's default, 90)",
+    )
+
+
+class CompanySettingsIn(BaseModel):
+    """A manager's change to the company's switches (what is left out stays)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    leaderboard_enabled: bool | None = None
+    recording_retention_days: RetentionDays | None = None
 
 
 class CompanyCreatedOut(BaseModel):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dojo.http import create_app
-from sessions.routes import sessions
+from sessions.routes import operations, sessions
 
 app = create_app("sessions", title="Training sessions: voice and text roleplay")
+# before the sessions router, whose `/{session_id}` would otherwise claim the path
+app.include_router(operations.router)
 app.include_router(sessions.router)
