@@ -11,6 +11,7 @@ few times (tenacity, exponential backoff with jitter); what still fails stays ow
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -147,10 +148,9 @@ def copy(job: CopyJob) -> bool:
         data, content_type = download(job.url, job.call_id)
         ext = extension(job.url, content_type)
         path = object_path(job.company_id, job.session_id, ext)
-        try:
+        # ObjectExists: an earlier attempt stored it and died before saying so (same bytes)
+        with suppress(ObjectExists):
             RECORDINGS.get().put(path, data, MIME.get(ext, "application/octet-stream"))
-        except ObjectExists:
-            pass  # an earlier attempt stored it and died before saying so: same call, same bytes
     except Exception as exc:  # any failure leaves the copy owed, for the sweeper
         reason = str(exc) if isinstance(exc, CopyFailed) else f"{type(exc).__name__}: {exc}"
         logger.warning(

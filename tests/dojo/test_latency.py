@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from hypothesis import given
@@ -18,7 +17,10 @@ FIXTURE = Path(__file__).parents[1] / "functions/webhooks/fixtures/end_of_call_r
 def _said(role: str, start: float, end: float, text: str = "oi") -> ArtifactMessage:
     t0 = 1_786_000_000_000
     return ArtifactMessage(
-        role=role, message=text, time=t0 + start * 1000, end_time=t0 + end * 1000,
+        role=role,
+        message=text,
+        time=t0 + start * 1000,
+        end_time=t0 + end * 1000,
         seconds_from_start=start,
     )
 

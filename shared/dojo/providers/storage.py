@@ -155,12 +155,9 @@ class SupabaseStorage:
             expires_in=get_settings().upload_url_seconds,
         )
 
-
     def signed_url(self, path: str, expires_in: int) -> str:
         """A Storage signed download URL."""
-        signed = self._call(
-            "sign a download", self._bucket().create_signed_url, path, expires_in
-        )
+        signed = self._call("sign a download", self._bucket().create_signed_url, path, expires_in)
         return str(signed.get("signedURL") or signed.get("signedUrl"))
 
 

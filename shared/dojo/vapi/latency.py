@@ -14,6 +14,7 @@ Percentiles interpolate linearly between ranks (numpy's default), so p50 of [100
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,7 @@ def measure(messages: list[ArtifactMessage]) -> CallLatency:
     delays: list[int] = []
     persona_cuts = salesperson_cuts = 0
     turns = _turns(messages)
-    for before, after in zip(turns, turns[1:], strict=False):
+    for before, after in itertools.pairwise(turns):
         gap = after.start_ms - before.end_ms
         if after.persona and gap < 0:
             persona_cuts += 1

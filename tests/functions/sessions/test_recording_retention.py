@@ -19,8 +19,8 @@ def _kept(sql, user, persona, call_id: str, days_ago: int):
     sql.execute("set session_replication_role = replica")  # no grading dispatch for the arrangement
     sql.execute(
         "update public.training_sessions set recording_path = %s, recording_copied_at = now(),"
-        " transcript = '[{\"speaker\": \"persona\", \"text\": \"Alô\", \"start\": 0, \"end\": 1,"
-        " \"words\": 1}]', ended_at = now() - make_interval(days => %s) where id = %s",
+        ' transcript = \'[{"speaker": "persona", "text": "Alô", "start": 0, "end": 1,'
+        ' "words": 1}]\', ended_at = now() - make_interval(days => %s) where id = %s',
         (path, days_ago, sid),
     )
     sql.execute("set session_replication_role = origin")
@@ -28,12 +28,11 @@ def _kept(sql, user, persona, call_id: str, days_ago: int):
 
 
 def _path(sql, sid):
-    row = sql.execute(
+    return sql.execute(
         "select recording_path, recording_deleted_at, jsonb_array_length(transcript) as turns"
         " from public.training_sessions where id = %s",
         (sid,),
     ).fetchone()
-    return row
 
 
 def _exists(path: str) -> bool:
@@ -51,7 +50,9 @@ def test_managers_set_retention_salespeople_cannot(api, make_user):
     refused = api.patch(SETTINGS, headers=seller.headers, json={"recording_retention_days": 7})
     assert refused.status_code == 403
     for bad in (0, 5000, "soon"):
-        response = api.patch(SETTINGS, headers=manager.headers, json={"recording_retention_days": bad})
+        response = api.patch(
+            SETTINGS, headers=manager.headers, json={"recording_retention_days": bad}
+        )
         assert response.status_code == 422, bad
     changed = api.patch(SETTINGS, headers=manager.headers, json={"recording_retention_days": 30})
     assert changed.status_code == 200 and changed.json()["recording_retention_days"] == 30
@@ -87,5 +88,5 @@ def test_the_sweep_deletes_only_recordings_past_their_companys_retention(
 def test_the_default_keeps_recent_recordings(api, sql, make_user, monkeypatch, days):
     vapi_env(monkeypatch)
     seller = make_user("Nuvem Fiscal", "salesperson")
-    sid, path = _kept(sql, seller, insert_persona(sql, seller.company_id), f"call-{days}", days)
+    _sid, path = _kept(sql, seller, insert_persona(sql, seller.company_id), f"call-{days}", days)
     assert sweep()["recordings_deleted"] == 0 and _exists(path)

@@ -21,7 +21,9 @@ from tests.functions.sessions.data import (
 )
 from tests.functions.webhooks.payloads import URL, end_of_call_report, signed
 
-REPORT = json.loads((Path(__file__).parent / "fixtures/end_of_call_report_recorded.json").read_text())
+REPORT = json.loads(
+    (Path(__file__).parent / "fixtures/end_of_call_report_recorded.json").read_text()
+)
 CALL = REPORT["message"]["call"]["id"]
 
 
@@ -69,7 +71,7 @@ def test_report_copies_the_recording_and_the_owner_plays_it(api, sql, call, vapi
 
 
 def test_managers_hear_it_other_salespeople_and_companies_get_404(api, sql, call, make_user):
-    owner, sid = call
+    _owner, sid = call
     _report(api)
     manager = make_user("Nuvem Fiscal", "manager")
     colleague = make_user("Nuvem Fiscal", "salesperson")
@@ -151,7 +153,7 @@ def test_a_worker_taken_over_writes_nothing(api, sql, call):
 
 
 def test_a_report_without_recording_owes_nothing(api, sql, call):
-    owner, sid = call
+    _owner, sid = call
     payload = end_of_call_report(CALL)
     del payload["message"]["artifact"]["recordingUrl"]
     _report(api, payload)
