@@ -13,6 +13,7 @@ from rich.table import Table
 
 from dojo.providers.embeddings import fold
 from dojo_local import accounts, dispatcher, runtime
+from dojo_local.demo_voice import demo_voice
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,7 +229,10 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        chosen = (session.get("persona") or {}).get("id")
+        voice = demo_voice(client, PEOPLE[1][0], chosen)
         return {
+            "voice": voice,
             "company": me["company"],
             "manager": me,
             "members": team,
@@ -262,6 +266,15 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    voice = summary.get("voice") or {}
+    if voice.get("latency"):
+        lat = voice["latency"]
+        console.print(
+            f"Voice call (simulated Vapi report): recording copied {voice['recording_copied']}"
+            f" ({voice['recording_bytes']} bytes); persona response p50 {lat['p50_ms']} ms,"
+            f" p95 {lat['p95_ms']} ms, max {lat['max_ms']} ms,"
+            f" {lat['over_1500ms_share']:.0%} over 1.5 s"
+        )
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(

@@ -15,6 +15,7 @@ const SALES_LINKS: { href: string; key: Key }[] = [
   { href: "/sessions/", key: "nav.sessions" },
   { href: "/progress/", key: "nav.progress" },
 ];
+const ADMIN_LINKS: { href: string; key: Key }[] = [{ href: "/admin/operations/", key: "nav.operations" }];
 const MANAGER_LINKS: { href: string; key: Key }[] = [
   { href: "/manager/team/", key: "nav.team" },
   { href: "/manager/documents/", key: "nav.documents" },
@@ -45,7 +46,8 @@ function Nav({ me }: { me: Me }) {
   const { signOut } = useAuth();
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
-  const links = hasRole(me.role, "manager") ? [...MANAGER_LINKS, ...SALES_LINKS] : SALES_LINKS;
+  const managing = hasRole(me.role, "manager") ? [...MANAGER_LINKS, ...SALES_LINKS] : SALES_LINKS;
+  const links = hasRole(me.role, "admin") ? [...managing, ...ADMIN_LINKS] : managing;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">

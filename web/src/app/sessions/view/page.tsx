@@ -2,11 +2,12 @@
 
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useState, type FormEvent } from "react";
+import { Suspense, useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
-import { isScored, type Feedback, type Me, type Session, type TurnResult } from "@/api/types";
+import { isScored, type Feedback, type Me, type Session, type Turn, type TurnResult } from "@/api/types";
 import { OverrideForm } from "@/components/OverrideForm";
 import { Scorecard } from "@/components/Scorecard";
+import { Recording } from "@/components/Recording";
 import { Page } from "@/components/Shell";
 import { Transcript } from "@/components/Transcript";
 import { VoiceCall } from "@/components/VoiceCall";
@@ -125,6 +126,7 @@ function SessionView({ me }: { me: Me }) {
   const [local, setLocal] = useState<Session | null>(null);
   const [call, setCall] = useState<CallInfo | null>(null);
   const [highlight, setHighlight] = useState<number | null>(null);
+  const audio = useRef<HTMLAudioElement>(null);
   const remote = useResource(
     () => api.get<"/api/v1/sessions/{session_id}", Session>("/api/v1/sessions/{session_id}", { path: { session_id: id } }),
     [id],
@@ -152,6 +154,15 @@ function SessionView({ me }: { me: Me }) {
   const mine = session.user_id === me.user_id;
   const chatting = mine && session.mode === "text" && session.status === "active";
   const ended = session.status === "ended";
+
+  // Clicking a turn plays the recording from that turn's start (turns carry seconds from start).
+  function seek(turn: Turn) {
+    const player = audio.current;
+    if (!player) return;
+    player.currentTime = turn.start;
+    setHighlight(turn.index);
+    void player.play()?.catch(() => undefined);
+  }
 
   function showTurn(turn: number) {
     setHighlight(turn);
@@ -191,10 +202,20 @@ function SessionView({ me }: { me: Me }) {
         {(session.transcript ?? []).length === 0 ? (
           <p className="text-sm text-slate-600">{awaitingReport ? t("session.awaitingReport") : t("session.noTurns")}</p>
         ) : (
-          <Transcript turns={session.transcript ?? []} persona={session.persona.name ?? "?"} highlight={highlight} />
+          <Transcript
+            turns={session.transcript ?? []}
+            persona={session.persona.name ?? "?"}
+            highlight={highlight}
+            onSeek={session.recording_url ? seek : undefined}
+          />
         )}
         {chatting && <Chat session={session} onChange={setLocal} />}
       </Card>
+      {session.mode === "voice" && ended && (
+        <Card title={t("recording.title")}>
+          <Recording url={session.recording_url} latency={session.latency} audio={audio} />
+        </Card>
+      )}
       {ended && <FeedbackSection sessionId={session.id} me={me} onTurn={showTurn} />}
     </div>
   );
