@@ -14,6 +14,7 @@ from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
 from dojo_local.demo_programme import demo_programme
 from dojo_local.demo_reports import demo_reports
 from dojo_local.demo_retry import demo_retry
+from dojo_local.demo_voice import demo_voice
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -241,7 +242,10 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         )
         programme = demo_programme(client, manager, PEOPLE[1][0], session)
         reports = demo_reports(client, env.base, grading, manager, PEOPLE[1][0])
+        chosen = (session.get("persona") or {}).get("id")
+        voice = demo_voice(client, PEOPLE[1][0], chosen)
         return {
+            "voice": voice,
             "company": me["company"],
             "manager": me,
             "members": team,

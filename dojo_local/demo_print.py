@@ -28,6 +28,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    _print_voice(console, summary.get("voice") or {})
     demo_coach.show(console, summary.get("coach") or {})
     demo_analytics.print_step(console, summary.get("analytics") or {})
     print_programme(console, summary.get("programme") or {})
@@ -167,3 +168,15 @@ def _print_scorecard(console: Console, grading: dict[str, Any]) -> None:
             (band.get("source") or "").split(":")[0],
         )
     console.print(metrics)
+
+
+def _print_voice(console: Console, voice: dict[str, Any]) -> None:
+    if not voice.get("latency"):
+        return
+    lat = voice["latency"]
+    console.print(
+        f"Voice call (simulated Vapi report): recording copied {voice['recording_copied']}"
+        f" ({voice['recording_bytes']} bytes); persona response p50 {lat['p50_ms']} ms,"
+        f" p95 {lat['p95_ms']} ms, max {lat['max_ms']} ms,"
+        f" {lat['over_1500ms_share']:.0%} over 1.5 s"
+    )

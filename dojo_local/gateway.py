@@ -136,8 +136,8 @@ async def _local_services(scope: Scope, receive: Receive, send: Send) -> None:
     elif path.startswith(f"{local_auth.PREFIX}/"):
         await local_auth.app(scope, receive, send)
         return
-    elif path.startswith(f"{local_storage.UPLOAD_PATH}/"):
-        # Storage's signed upload URLs, locally (production: Supabase Storage's own)
+    elif path.startswith((f"{local_storage.UPLOAD_PATH}/", f"{local_storage.DOWNLOAD_PATH}/")):
+        # Storage's signed upload and download URLs, locally (production: Supabase Storage's)
         await local_storage.app(scope, receive, send)
         return
     elif path == "/health":

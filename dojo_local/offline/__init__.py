@@ -21,7 +21,8 @@ def install() -> None:
     """Register every offline provider and local stand-in (idempotent)."""
     _functions_importable()
     from dojo.providers.embeddings import EMBEDDER
-    from dojo.providers.storage import STORAGE
+    from dojo.providers.storage import RECORDINGS, STORAGE
+    from dojo.settings import get_settings
     from dojo_local.offline.coach import OfflineCoach
     from dojo_local.offline.embeddings import OfflineEmbedder
     from dojo_local.offline.grading import OfflineGrader
@@ -37,6 +38,7 @@ def install() -> None:
 
     EMBEDDER.register("offline", OfflineEmbedder)
     STORAGE.register("local", LocalStorage)
+    RECORDINGS.register("local", lambda: LocalStorage(bucket=get_settings().recordings_bucket))
     AUTH_ADMIN.register("local", LocalInvites)
     GRADER.register("offline", OfflineGrader)
     COACH.register("offline", OfflineCoach)

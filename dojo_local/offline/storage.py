@@ -24,16 +24,18 @@ from typing import Any
 
 import psycopg
 from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from dojo.db import jsonb, service_transaction
 from dojo.errors import AppError, Conflict, NotFound, PayloadTooLarge, Unauthorized
 from dojo.http import create_app
-from dojo.providers.storage import ObjectMissing, SignedUpload
+from dojo.providers.storage import ObjectExists, ObjectMissing, SignedUpload
 from dojo.settings import get_settings
 
 UPLOAD_PATH = "/storage/v1/uploads"
+DOWNLOAD_PATH = "/storage/v1/downloads"
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class UploadGrant:
     max_bytes: int
 
 
-class UploadLinkUsed(Conflict):
+class UploadLinkUsed(Conflict, ObjectExists):
     """409: the link already created its object (links create once, as Storage's do)."""
 
     code = "upload_link_used"
@@ -177,7 +179,36 @@ class LocalStorage:
             raise Unauthorized("invalid upload token")
         if int(claims.get("exp", 0)) < time.time():
             raise Unauthorized("the upload link expired; ask for a new one")
+        if "max" not in claims or "op" in claims:
+            raise Unauthorized("invalid upload token")
         return UploadGrant(path=str(claims["path"]), max_bytes=int(claims["max"]))
+
+    def _token(self, claims: dict[str, Any]) -> str:
+        payload = json.dumps(claims).encode()
+        return base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + self._sign(payload)
+
+    def signed_url(self, path: str, expires_in: int) -> str:
+        """A token-bearing URL on the local gateway that reads the object until it expires."""
+        claims = {"op": "read", "bucket": self.bucket, "path": path}
+        token = self._token({**claims, "exp": int(time.time()) + expires_in})
+        public_url = (self._public_url or get_settings().public_url).rstrip("/")
+        return f"{public_url}{DOWNLOAD_PATH}/{token}"
+
+    def read_grant(self, token: str) -> tuple[str, str]:
+        """The (bucket, path) a local download token reads; NotFound when forged or expired."""
+        encoded, _, signature = token.partition(".")
+        try:
+            payload = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+            claims: dict[str, Any] = json.loads(payload)
+        except (ValueError, TypeError) as exc:
+            raise NotFound("file not found") from exc
+        if (
+            not hmac.compare_digest(self._sign(payload), signature)
+            or claims.get("op") != "read"
+            or int(claims.get("exp", 0)) < time.time()
+        ):
+            raise NotFound("file not found")
+        return str(claims["bucket"]), str(claims["path"])
 
 
 class Uploaded(BaseModel):
@@ -216,5 +247,19 @@ async def signed_upload(token: str, request: Request) -> Uploaded:
     return Uploaded(path=grant.path, bytes=len(data))
 
 
-app = create_app("storage", title="Local Storage stand-in: signed uploads")
+downloads = APIRouter(prefix=DOWNLOAD_PATH, tags=["local storage"])
+
+
+@downloads.get("/{token}", response_class=FileResponse)
+def signed_download(token: str) -> FileResponse:
+    """Storage's signed download URL, locally: the object's bytes while the link lives."""
+    bucket, path = LocalStorage().read_grant(token)
+    target = LocalStorage(bucket=bucket)._file(path)
+    if not target.is_file():
+        raise NotFound("file not found")
+    return FileResponse(target)
+
+
+app = create_app("storage", title="Local Storage stand-in: signed uploads and downloads")
 app.include_router(router)
+app.include_router(downloads)

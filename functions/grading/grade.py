@@ -25,7 +25,7 @@ from typing import Any
 from dojo import usage
 from dojo.db import Connection, service_transaction
 from dojo.errors import AppError
-from dojo.observability import logger
+from dojo.observability import Metric, count, logger
 from dojo.retrieval import Hit
 from dojo.settings import get_settings
 from grading import coach, material, metrics, rubric, transcript
@@ -179,6 +179,7 @@ def grade_session(
         return Outcome("in_progress", session_id)
     except Exception as exc:
         logger.warning("grading failed", extra={**_ids(session), "error": str(exc)})
+        count(Metric.GRADINGS_FAILED)
         _record_failure(session, exc)
         raise
     logger.info(

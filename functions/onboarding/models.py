@@ -53,11 +53,19 @@ class CompanyOut(BaseModel):
     locale: Locale
 
 
+# How long call recordings are kept: a day to ten years (the sweeper deletes older ones).
+RetentionDays = Annotated[int, Field(ge=1, le=3650)]
+
+
 class CompanySettings(BaseModel):
     """The company's switches every member may read (managers change them)."""
 
     leaderboard_enabled: bool = Field(
         default=False, description="the leaderboard is shown to the team (off by default)"
+    )
+    recording_retention_days: int | None = Field(
+        default=None,
+        description="days call recordings are kept (null: the product's default, 90)",
     )
 
 
@@ -67,6 +75,7 @@ class CompanySettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     leaderboard_enabled: StrictBool | None = None
+    recording_retention_days: RetentionDays | None = None
 
 
 class CompanyCreatedOut(BaseModel):

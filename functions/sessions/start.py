@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from dojo.auth import Principal
 from dojo.db import Connection, tenant_transaction
 from dojo.errors import AppError, Conflict, ServiceUnavailable
-from dojo.observability import logger
+from dojo.observability import Metric, count, logger
 from dojo.settings import get_settings
 from dojo.vapi.assistant import CreateWebCall
 from dojo.vapi.client import VapiClient, WebCall
@@ -142,6 +142,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
         store.bind_call(conn, session_id, call.id)
         row = store.visible(conn, session_id)
     logger.info("voice session started", extra={"session_id": str(session_id), "call": call.id})
+    count(Metric.CALLS_STARTED)
     return Started(
         session_id=session_id,
         session=SessionSummary.from_row(row),

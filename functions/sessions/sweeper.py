@@ -7,6 +7,8 @@
   Vapi cannot say within a few hours, the session ends without a transcript (`no-call-report`).
 - A voice session whose start never bound a call is marked failed.
 - Assignees whose due date passed without a pass are decided again: `overdue` (or `failed`).
+- Recordings: copies that failed are tried again, and recordings past their company's retention
+  are deleted (`sessions.recordings`).
 Each session is handled in its own transaction: one failure does not stop the others.
 """
 
@@ -15,14 +17,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from dojo.call_reports import apply_call_report
+from dojo.call_reports import apply_call_report, finish
 from dojo.db import service_transaction
 from dojo.errors import AppError
-from dojo.observability import logger
+from dojo.observability import Metric, count, logger
 from dojo.settings import get_settings
 from dojo.vapi.client import VapiClient
 from dojo.vapi.parsing import report_from_call
 from dojo.vapi.transcript import CallReportRecord
+from sessions import recordings
 from sessions.store import assignments as assignments_store
 from sessions.store import sessions as store
 
@@ -42,8 +45,11 @@ def _recover(client: VapiClient | None, row: dict[str, Any]) -> str:
             logger.warning("sweeper could not read the call", extra={"error": exc.code})
         else:
             if call.get("status") == "ended":
+                record = CallReportRecord.of(report_from_call(call))
                 with service_transaction() as conn:
-                    apply_call_report(conn, CallReportRecord.of(report_from_call(call)))
+                    outcome = apply_call_report(conn, record)
+                if outcome is not None:
+                    finish(record, outcome)
                 return "recovered"
     if row["age_seconds"] > get_settings().session_report_give_up_seconds:
         _end(row["id"], "ended", "no-call-report")
@@ -85,5 +91,16 @@ def sweep() -> dict[str, int]:
             client.close()
     with service_transaction() as conn:
         overdue = assignments_store.sweep_overdue(conn, BATCH * 10)
-    logger.info("sessions sweep", extra={**done, "overdue": overdue})
-    return {"swept": len(rows), **done, "overdue": overdue}
+    copies = recordings.retry_copies()
+    deleted = recordings.apply_retention()
+    # what is still owed after this pass: sessions waiting for their end, copies to retry
+    count(Metric.SWEEPER_BACKLOG, done["pending"] + copies["recordings_owed"])
+    result = {
+        "swept": len(rows),
+        **done,
+        **copies,
+        "recordings_deleted": deleted,
+        "overdue": overdue,
+    }
+    logger.info("sessions sweep", extra=result)
+    return result

@@ -6,7 +6,7 @@ delivered several times, or twice at once, is saved once and ends the session (g
 
 from __future__ import annotations
 
-from dojo.call_reports import apply_call_report
+from dojo.call_reports import apply_call_report, finish
 from dojo.db import service_transaction
 from dojo.observability import logger
 from dojo.vapi.messages import EndOfCallReport, StatusUpdateMessage
@@ -24,7 +24,8 @@ def status(message: StatusUpdateMessage) -> str | None:
 
 
 def end_of_call(message: EndOfCallReport) -> bool:
-    """Save the report (transcript, recording, reason, cost, duration); True when applied now."""
+    """Save the report (transcript, recording, reason, cost, duration, latency); True when applied
+    now. The recording is then copied into our storage, after the report's transaction."""
     record = CallReportRecord.of(message)
     with service_transaction() as conn:
         outcome = apply_call_report(conn, record)
@@ -35,4 +36,5 @@ def end_of_call(message: EndOfCallReport) -> bool:
         "end-of-call report",
         extra={"session_id": str(outcome.session_id), "applied": outcome.applied},
     )
+    finish(record, outcome)
     return outcome.applied

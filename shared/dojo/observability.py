@@ -56,6 +56,12 @@ class Metric(StrEnum):
     OUTPUT_TOKENS = "OutputTokens"
     GRADING_LATENCY = "GradingLatency"
     TOOL_CALL_LATENCY = "ToolCallLatency"
+    CALLS_STARTED = "CallsStarted"
+    CALLS_COMPLETED = "CallsCompleted"
+    CALL_DURATION = "CallDuration"
+    CALL_LATENCY_P95 = "CallLatencyP95"
+    GRADINGS_FAILED = "GradingsFailed"
+    SWEEPER_BACKLOG = "SweeperBacklog"
 
 
 def bind_vapi_call(call_id: str) -> None:

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     embedding_dimensions: int = 1536
     supabase_service_key: SecretStr = SecretStr("")
     storage_bucket: str = "documents"
+    recordings_bucket: str = "recordings"
 
     # personas: generation model and context, and the voices a persona may speak with
     personas_model: str = ""  # empty: llm_model
@@ -117,6 +118,16 @@ class Settings(BaseSettings):
     # run; past the give-up the session ends without a transcript
     session_report_grace_seconds: int = Field(default=600, ge=60)
     session_report_give_up_seconds: int = Field(default=4 * 3600, ge=600)
+    # call recordings: copied from Vapi into our bucket (tries per copy, copies per session, how
+    # long a failed copy waits for the sweeper), read through signed URLs, kept for a while
+    recording_copy_tries: int = Field(default=3, ge=1, le=8)
+    recording_copy_wait_seconds: float = Field(default=0.5, ge=0, le=10)
+    recording_copy_max_attempts: int = Field(default=5, ge=1, le=20)
+    recording_copy_stale_seconds: int = Field(default=300, ge=0)
+    recording_timeout_seconds: float = Field(default=30.0, gt=0, le=120)
+    recording_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    recording_url_seconds: int = Field(default=900, ge=60, le=86_400)
+    recording_retention_days: int = Field(default=90, ge=1, le=3650)  # unless the company says
 
     # Vapi: REST calls (private key, server side only), the browser's public key, and how Vapi's
     # server messages authenticate ("hmac" needs a Vapi credential; "bearer" may use headers)

@@ -27,7 +27,20 @@ create table public.training_sessions (
   ended_at timestamptz,
   ended_reason text,
   transcript jsonb not null default '[]'::jsonb,
+  -- Vapi's recording (only the functions read it; Vapi's URLs are not for the browser)
   recording_url text,
+  -- our copy in the private `recordings` bucket, `<company_id>/<session_id>.<ext>`: null until
+  -- copied, and again once the company's retention deleted it (the transcript stays)
+  recording_path text,
+  -- a copy is owed (set with the report, cleared when copied); attempts fence the workers
+  recording_copy_pending_at timestamptz,
+  recording_copy_claimed_at timestamptz,
+  recording_copy_attempts integer not null default 0,
+  recording_copy_error text,
+  recording_copied_at timestamptz,
+  recording_deleted_at timestamptz,
+  -- the persona's response delays and interruptions, computed from the report (voice only)
+  latency jsonb,
   duration_seconds numeric(10, 2),
   cost numeric(12, 6),
   grading_error text,
@@ -60,6 +73,11 @@ create index training_sessions_retry_idx
   on public.training_sessions (retry_of) where retry_of is not null;
 create index training_sessions_regrade_idx
   on public.training_sessions (regrade_requested_at) where regrade_requested_at is not null;
+create index training_sessions_recording_copy_idx
+  on public.training_sessions (recording_copy_pending_at)
+  where recording_copy_pending_at is not null;
+create index training_sessions_recording_kept_idx
+  on public.training_sessions (company_id, ended_at) where recording_path is not null;
 
 create trigger training_sessions_touch before update on public.training_sessions
   for each row execute function private.touch_updated_at();
@@ -75,8 +93,9 @@ grant all on public.training_sessions to service_role;
 -- caller's own session through private.session_persona.
 grant select (id, company_id, user_id, persona_id, mode, status, vapi_call_id, persona_name,
   persona_role, persona_difficulty, rubric_version, started_at, ended_at, ended_reason, transcript,
-  recording_url, duration_seconds, cost, grading_error, grading_attempts, call_report_at,
-  regrade_requested_at, regrade_attempts, retry_of, from_turn, created_at, updated_at)
+  recording_path, recording_copied_at, latency, duration_seconds, cost,
+  grading_error, grading_attempts, call_report_at, regrade_requested_at, regrade_attempts,
+  retry_of, from_turn, created_at, updated_at)
   on public.training_sessions to authenticated;
 create policy training_sessions_select on public.training_sessions for select to authenticated
   using (company_id = (select private.company_id())
@@ -132,11 +151,12 @@ begin
 end
 $$;
 
--- end-of-call-report: saves transcript, recording, reason, cost and duration once, ends the
--- session and records the call's cost. A later copy of the report returns applied = false.
+-- end-of-call-report: saves transcript, recording, latency, reason, cost and duration once, ends
+-- the session and records the call's cost. A later copy of the report returns applied = false.
 -- Returns no row when no session is bound to the call. It never re-dispatches grading by hand:
 -- the grader keeps the first feedback of a session, so a late transcript is graded by a
--- manager's regrade.
+-- manager's regrade. A report with a recording owes a copy of it: the caller, which applies the
+-- report, claims that copy at once (attempt 1) and makes it after this transaction commits.
 create or replace function private.session_apply_call_report(
   p_call_id text,
   p_transcript jsonb,
@@ -145,8 +165,9 @@ create or replace function private.session_apply_call_report(
   p_cost numeric,
   p_duration numeric,
   p_started_at timestamptz,
-  p_ended_at timestamptz
-) returns table (session_id uuid, company_id uuid, applied boolean)
+  p_ended_at timestamptz,
+  p_latency jsonb
+) returns table (session_id uuid, company_id uuid, applied boolean, copy_attempt integer)
 language plpgsql security definer set search_path = '' as $$
 declare
   s public.training_sessions;
@@ -159,13 +180,17 @@ begin
     return;
   end if;
   if s.call_report_at is not null then
-    return query select s.id, s.company_id, false;
+    return query select s.id, s.company_id, false, null::integer;
     return;
   end if;
 
   update public.training_sessions t
      set transcript = p_transcript,
          recording_url = coalesce(p_recording_url, t.recording_url),
+         recording_copy_pending_at = case when p_recording_url is not null then now() end,
+         recording_copy_claimed_at = case when p_recording_url is not null then now() end,
+         recording_copy_attempts = case when p_recording_url is not null then 1 else 0 end,
+         latency = p_latency,
          ended_reason = coalesce(t.ended_reason, p_ended_reason),
          cost = p_cost,
          duration_seconds = p_duration,
@@ -179,16 +204,17 @@ begin
     perform private.record_usage(s.company_id, 'vapi', 'vapi', null, 'call', 0, 0, 1,
                                  coalesce(p_duration, 0), p_cost, s.id);
   end if;
-  return query select s.id, s.company_id, true;
+  return query select s.id, s.company_id, true,
+    case when p_recording_url is not null then 1 end;
 end
 $$;
 
 revoke all on function private.session_call_status(text, text, text) from public, anon, authenticated;
 revoke all on function private.session_apply_call_report(text, jsonb, text, text, numeric, numeric,
-  timestamptz, timestamptz) from public, anon, authenticated;
+  timestamptz, timestamptz, jsonb) from public, anon, authenticated;
 grant execute on function private.session_call_status(text, text, text) to service_role;
 grant execute on function private.session_apply_call_report(text, jsonb, text, text, numeric,
-  numeric, timestamptz, timestamptz) to service_role;
+  numeric, timestamptz, timestamptz, jsonb) to service_role;
 
 -- Sessions the sweeper should look at, oldest first:
 --   text  : active, untouched for `p_text_idle_seconds` (the salesperson left without ending);

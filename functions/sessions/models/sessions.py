@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -161,19 +161,40 @@ class SessionList(BaseModel):
     offset: int
 
 
+class Latency(BaseModel):
+    """How quickly the persona answered on a call (from the report's message timings).
+
+    A response delay is the persona's start minus the salesperson's end; a start before that end
+    is an interruption, not a delay. Percentiles interpolate linearly between ranks.
+    """
+
+    p50_ms: int | None
+    p95_ms: int | None
+    max_ms: int | None
+    over_1500ms_share: float | None = Field(description="share of responses slower than 1.5 s")
+    responses: int = 0
+    persona_interruptions: int = 0
+    salesperson_interruptions: int = 0
+
+
 class SessionDetail(SessionSummary):
-    """A session with its transcript and recording."""
+    """A session with its transcript, recording and latency (voice; null for text)."""
 
     transcript: list[TurnOut]
-    recording_url: str | None
+    recording_url: str | None = Field(
+        description="a short-lived signed URL of the call's recording, once copied to our storage"
+    )
+    latency: Latency | None
 
     @classmethod
     def from_row(cls, row: Row, **extra: Any) -> Self:
-        """A full session row (with its transcript), turns numbered from 0."""
+        """A full session row (with its transcript), turns numbered from 0.
+
+        `recording_url` is the signed URL the caller made for the row's `recording_path`.
+        """
         transcript = [{"index": i, **turn} for i, turn in enumerate(row.get("transcript") or [])]
-        return super().from_row(
-            row, transcript=transcript, recording_url=row.get("recording_url"), **extra
-        )
+        extra.setdefault("recording_url", None)
+        return super().from_row(row, transcript=transcript, latency=row.get("latency"), **extra)
 
 
 class SessionEnded(SessionDetail):
@@ -231,3 +252,29 @@ class RetryList(BaseModel):
 
     session_id: uuid.UUID
     items: list[RetryOut]
+
+
+class OperationsDay(BaseModel):
+    """One UTC day of voice calls and model use (the admins' operations page)."""
+
+    day: date
+    calls_started: int
+    calls_reported: int
+    completion_rate: float | None = Field(description="calls that reached a report / started")
+    avg_duration_seconds: float | None
+    cost_per_call_usd: float | None = Field(description="Vapi's cost per reported call")
+    latency_p95_ms: float | None = Field(description="p95 of every persona response that day")
+    model_input_tokens: int
+    model_output_tokens: int
+    model_cost_usd: float = Field(description="OpenAI (language and embedding models) cost")
+
+
+class Operations(BaseModel):
+    """The last `days` days, oldest first, with totals over the period."""
+
+    days: int
+    items: list[OperationsDay]
+    calls_started: int
+    calls_reported: int
+    completion_rate: float | None
+    model_cost_usd: float

@@ -12,7 +12,7 @@ from dojo.db import TenantDB
 from dojo.errors import Forbidden
 from dojo.http import CredentialsFirst
 from dojo.pagination import Limit, Offset
-from sessions import ending, start, turns
+from sessions import detail, ending, start, turns
 from sessions.models import (
     MessageIn,
     RetryList,
@@ -59,9 +59,9 @@ def list_sessions(
 
 
 @router.get("/{session_id}")
-def get_session(_: CurrentUser, conn: TenantDB, session_id: uuid.UUID) -> SessionDetail:
-    """One session with its transcript (the owner, or a manager of the company)."""
-    return SessionDetail.from_row(store.visible(conn, session_id))
+def get_session(principal: CurrentUser, session_id: uuid.UUID) -> SessionDetail:
+    """One session with its transcript, latency and recording (the owner, or a manager)."""
+    return detail.read(principal, session_id)
 
 
 @router.get("/{session_id}/retries")

@@ -24,7 +24,7 @@ _SUMMARY = (
     " s.persona_name, s.persona_role, s.persona_difficulty, s.retry_of, s.from_turn,"
     " s.assignment_id"
 )
-_FULL = f"{_SUMMARY}, s.transcript, s.recording_url"
+_FULL = f"{_SUMMARY}, s.transcript, s.recording_path, s.latency"
 # Seconds since the session started, on the database's clock (text turns are timed by it).
 _ELAPSED = (
     "extract(epoch from clock_timestamp() - coalesce(s.started_at, s.created_at))::float8"

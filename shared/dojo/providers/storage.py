@@ -31,6 +31,10 @@ class ObjectMissing(Exception):
     """The object is not in the bucket (deleted, or the upload never finished)."""
 
 
+class ObjectExists(Exception):
+    """An object is already at the path (`put` creates once and never overwrites)."""
+
+
 @dataclass(frozen=True)
 class SignedUpload:
     """Where and how the browser uploads a large file itself."""
@@ -57,6 +61,9 @@ class Storage(Protocol):
     def signed_upload(self, path: str, max_bytes: int) -> SignedUpload:
         """A URL the client PUTs the file to once, valid for a while (`max_bytes` announced)."""
 
+    def signed_url(self, path: str, expires_in: int) -> str:
+        """A URL that reads the object for `expires_in` seconds (no credentials needed)."""
+
 
 def safe_key(filename: str) -> str:
     """A storage key for a file name: ASCII letters, digits and `._-` (Storage rejects others)."""
@@ -82,9 +89,13 @@ class SupabaseStorage:
     """Supabase Storage through supabase-py's storage client, with the service key.
 
     Reads its settings on every call (URL, key, bucket), so one instance serves the process.
+    `bucket` names another bucket than the documents' (`storage_bucket`).
     """
 
     timeout = 30
+
+    def __init__(self, bucket: str | None = None) -> None:
+        self._name = bucket
 
     def _bucket(self) -> Any:
         settings = get_settings()
@@ -94,7 +105,7 @@ class SupabaseStorage:
                 "storage is not configured (DOJO_SUPABASE_URL, DOJO_SUPABASE_SERVICE_KEY)"
             )
         client = _storage_client(settings.supabase_url, key, self.timeout)
-        return client.from_(settings.storage_bucket)
+        return client.from_(self._name or settings.storage_bucket)
 
     @staticmethod
     def _call(action: str, fn: Any, *args: Any) -> Any:
@@ -107,6 +118,8 @@ class SupabaseStorage:
         except StorageApiError as exc:
             if str(exc.status) in ("404", "400") and "not found" in exc.message.lower():
                 raise ObjectMissing(action) from exc
+            if str(exc.status) in ("409", "400") and "exists" in exc.message.lower():
+                raise ObjectExists(action) from exc
             raise ServiceUnavailable(f"storage could not {action}: {exc.message}") from exc
         except (StorageException, httpx.HTTPError) as exc:
             raise ServiceUnavailable(f"storage could not {action}") from exc
@@ -142,9 +155,17 @@ class SupabaseStorage:
             expires_in=get_settings().upload_url_seconds,
         )
 
+    def signed_url(self, path: str, expires_in: int) -> str:
+        """A Storage signed download URL."""
+        signed = self._call("sign a download", self._bucket().create_signed_url, path, expires_in)
+        return str(signed.get("signedURL") or signed.get("signedUrl"))
+
 
 STORAGE: Capability[Storage] = Capability("storage", kind="storage")
 STORAGE.register("supabase", SupabaseStorage)
+# Call recordings: a private bucket of their own, `<company_id>/<session_id>.<ext>`.
+RECORDINGS: Capability[Storage] = Capability("storage.recordings", kind="storage")
+RECORDINGS.register("supabase", lambda: SupabaseStorage(get_settings().recordings_bucket))
 
 
 def get_storage() -> Storage:

@@ -122,6 +122,8 @@ class Artifact(Incoming):
     recording_url: str | None = None
     stereo_recording_url: str | None = None
     recording: Recording | None = None
+    # short-lived, downloadable without our key (added 2026-07-20, §2.4)
+    presigned_mono_url: str | None = None
 
 
 class CallDetails(CallRef):

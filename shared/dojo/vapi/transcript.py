@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from dojo.vapi.latency import measure
 from dojo.vapi.messages import ArtifactMessage, EndOfCallReport
 
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*", re.UNICODE)
@@ -71,11 +72,14 @@ class CallReportRecord:
     call_id: str
     transcript: list[TranscriptTurn]
     recording_url: str | None
+    # where the recording can be fetched right now (the report's presigned URL when it has one)
+    recording_download_url: str | None
     ended_reason: str | None
     cost: float | None
     duration_seconds: float | None
     started_at: datetime | None
     ended_at: datetime | None
+    latency: dict[str, Any]
 
     @classmethod
     def of(cls, report: EndOfCallReport) -> CallReportRecord:
@@ -84,9 +88,11 @@ class CallReportRecord:
             call_id=report.call.id,
             transcript=normalise_transcript(report.transcript_messages),
             recording_url=report.recording,
+            recording_download_url=report.artifact.presigned_mono_url or report.recording,
             ended_reason=report.reason,
             cost=report.total_cost,
             duration_seconds=None if report.duration is None else round(report.duration, 2),
             started_at=report.started_at,
             ended_at=report.ended_at,
+            latency=measure(report.transcript_messages).as_json(),
         )

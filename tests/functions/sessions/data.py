@@ -124,4 +124,19 @@ def vapi_env(monkeypatch: Any, *, mode: str = "bearer", credential: str = "") ->
     monkeypatch.setenv("DOJO_VAPI_BASE_URL", VAPI)
     monkeypatch.setenv("DOJO_VAPI_RETRY_WAIT_SECONDS", "0")
     monkeypatch.setenv("DOJO_VAPI_MAX_RETRIES", "2")
+    monkeypatch.setenv("DOJO_RECORDING_COPY_WAIT_SECONDS", "0")
     get_settings.cache_clear()
+
+
+# A recording as Vapi's storage serves it: a WAV header and a little silence.
+WAV = b"RIFF$\x00\x00\x00WAVEfmt " + bytes(16) + b"data" + bytes(64)
+VAPI_STORAGE = "https://storage.vapi.ai/"
+
+
+def serve_recordings(mock_http: Any) -> Any:
+    """Vapi's recording storage on respx: every recording URL answers the WAV."""
+    import httpx
+
+    return mock_http.get(url__startswith=VAPI_STORAGE).mock(
+        return_value=httpx.Response(200, content=WAV, headers={"content-type": "audio/wav"})
+    )

@@ -875,6 +875,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Operations
+         * @description Calls started and reported, duration, cost per call, latency p95, model tokens and cost.
+         */
+        get: operations["get_operations_api_v1_sessions_operations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/start": {
         parameters: {
             query?: never;
@@ -905,7 +925,7 @@ export interface paths {
         };
         /**
          * Get Session
-         * @description One session with its transcript (the owner, or a manager of the company).
+         * @description One session with its transcript, latency and recording (the owner, or a manager).
          */
         get: operations["get_session_api_v1_sessions__session_id__get"];
         put?: never;
@@ -1658,6 +1678,11 @@ export interface components {
              * @default false
              */
             leaderboard_enabled?: boolean;
+            /**
+             * Recording Retention Days
+             * @description days call recordings are kept (null: the product's default, 90)
+             */
+            recording_retention_days?: number | null;
         };
         /**
          * CompanySettingsIn
@@ -1666,6 +1691,8 @@ export interface components {
         CompanySettingsIn: {
             /** Leaderboard Enabled */
             leaderboard_enabled?: boolean | null;
+            /** Recording Retention Days */
+            recording_retention_days?: number | null;
         };
         /**
          * DifficultyMix
@@ -2267,6 +2294,41 @@ export interface components {
             role?: "salesperson" | "manager" | "admin";
         };
         /**
+         * Latency
+         * @description How quickly the persona answered on a call (from the report's message timings).
+         *
+         *     A response delay is the persona's start minus the salesperson's end; a start before that end
+         *     is an interruption, not a delay. Percentiles interpolate linearly between ranks.
+         */
+        Latency: {
+            /** Max Ms */
+            max_ms: number | null;
+            /**
+             * Over 1500Ms Share
+             * @description share of responses slower than 1.5 s
+             */
+            over_1500ms_share: number | null;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+            /**
+             * Persona Interruptions
+             * @default 0
+             */
+            persona_interruptions?: number;
+            /**
+             * Responses
+             * @default 0
+             */
+            responses?: number;
+            /**
+             * Salesperson Interruptions
+             * @default 0
+             */
+            salesperson_interruptions?: number;
+        };
+        /**
          * Leaderboard
          * @description Who leads, by the mean of their graded sessions in the period (the override counts).
          */
@@ -2507,6 +2569,65 @@ export interface components {
             chunk_ids?: number[];
             /** Text */
             text: string;
+        };
+        /**
+         * Operations
+         * @description The last `days` days, oldest first, with totals over the period.
+         */
+        Operations: {
+            /** Calls Reported */
+            calls_reported: number;
+            /** Calls Started */
+            calls_started: number;
+            /** Completion Rate */
+            completion_rate: number | null;
+            /** Days */
+            days: number;
+            /** Items */
+            items: components["schemas"]["OperationsDay"][];
+            /** Model Cost Usd */
+            model_cost_usd: number;
+        };
+        /**
+         * OperationsDay
+         * @description One UTC day of voice calls and model use (the admins' operations page).
+         */
+        OperationsDay: {
+            /** Avg Duration Seconds */
+            avg_duration_seconds: number | null;
+            /** Calls Reported */
+            calls_reported: number;
+            /** Calls Started */
+            calls_started: number;
+            /**
+             * Completion Rate
+             * @description calls that reached a report / started
+             */
+            completion_rate: number | null;
+            /**
+             * Cost Per Call Usd
+             * @description Vapi's cost per reported call
+             */
+            cost_per_call_usd: number | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Latency P95 Ms
+             * @description p95 of every persona response that day
+             */
+            latency_p95_ms: number | null;
+            /**
+             * Model Cost Usd
+             * @description OpenAI (language and embedding models) cost
+             */
+            model_cost_usd: number;
+            /** Model Input Tokens */
+            model_input_tokens: number;
+            /** Model Output Tokens */
+            model_output_tokens: number;
         };
         /**
          * Override
@@ -3082,7 +3203,7 @@ export interface components {
         };
         /**
          * SessionDetail
-         * @description A session with its transcript and recording.
+         * @description A session with its transcript, recording and latency (voice; null for text).
          */
         SessionDetail: {
             /** Assignment Id */
@@ -3105,13 +3226,17 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            latency: components["schemas"]["Latency"] | null;
             /**
              * Mode
              * @enum {string}
              */
             mode: "voice" | "text";
             persona: components["schemas"]["PersonaSummary"];
-            /** Recording Url */
+            /**
+             * Recording Url
+             * @description a short-lived signed URL of the call's recording, once copied to our storage
+             */
             recording_url: string | null;
             /** Retry Of */
             retry_of?: string | null;
@@ -3165,13 +3290,17 @@ export interface components {
              * Format: uuid
              */
             id: string;
+            latency: components["schemas"]["Latency"] | null;
             /**
              * Mode
              * @enum {string}
              */
             mode: "voice" | "text";
             persona: components["schemas"]["PersonaSummary"];
-            /** Recording Url */
+            /**
+             * Recording Url
+             * @description a short-lived signed URL of the call's recording, once copied to our storage
+             */
             recording_url: string | null;
             /** Retry Of */
             retry_of?: string | null;
@@ -5819,6 +5948,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_operations_api_v1_sessions_operations_get: {
+        parameters: {
+            query?: {
+                /** @description today and the N-1 days before */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operations"];
                 };
             };
             /** @description the request was refused */

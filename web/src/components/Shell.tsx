@@ -17,6 +17,7 @@ const SALES_LINKS: { href: string; key: Key }[] = [
   { href: "/progress/", key: "nav.progress" },
   { href: "/leaderboard/", key: "nav.leaderboard" },
 ];
+const ADMIN_LINKS: { href: string; key: Key }[] = [{ href: "/admin/operations/", key: "nav.operations" }];
 const MANAGER_LINKS: { href: string; key: Key }[] = [
   { href: "/manager/team/", key: "nav.team" },
   { href: "/manager/analytics/", key: "nav.analytics" },
@@ -49,7 +50,8 @@ function Nav({ me }: { me: Me }) {
   const { signOut } = useAuth();
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
-  const links = hasRole(me.role, "manager") ? [...MANAGER_LINKS, ...SALES_LINKS] : SALES_LINKS;
+  const managing = hasRole(me.role, "manager") ? [...MANAGER_LINKS, ...SALES_LINKS] : SALES_LINKS;
+  const links = hasRole(me.role, "admin") ? [...managing, ...ADMIN_LINKS] : managing;
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">

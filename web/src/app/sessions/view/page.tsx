@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useEffect, useState, type FormEvent } from "react";
+import { Suspense, useEffect, useRef, useState, type FormEvent } from "react";
 import { api } from "@/api/client";
 import type { components } from "@/api/schema";
-import { isScored, type Feedback, type Me, type Session, type Started, type TurnResult } from "@/api/types";
+import { isScored, type Feedback, type Me, type Session, type Started, type Turn, type TurnResult } from "@/api/types";
 import { OverrideForm } from "@/components/OverrideForm";
 import { Retries } from "@/components/Retries";
 import { Scorecard } from "@/components/Scorecard";
+import { Recording } from "@/components/Recording";
 import { Page } from "@/components/Shell";
 import { Transcript } from "@/components/Transcript";
 import { VoiceCall } from "@/components/VoiceCall";
@@ -132,6 +133,7 @@ function SessionView({ me }: { me: Me }) {
   const [retryError, setRetryError] = useState<string | null>(null);
   const router = useRouter();
   const errorMessage = useErrorMessage();
+  const audio = useRef<HTMLAudioElement>(null);
   const remote = useResource(
     () => api.get<"/api/v1/sessions/{session_id}", Session>("/api/v1/sessions/{session_id}", { path: { session_id: id } }),
     [id],
@@ -176,6 +178,15 @@ function SessionView({ me }: { me: Me }) {
     } catch (err) {
       setRetryError(errorMessage(err));
     }
+  }
+
+  // Clicking a turn plays the recording from that turn's start (turns carry seconds from start).
+  function seek(turn: Turn) {
+    const player = audio.current;
+    if (!player) return;
+    player.currentTime = turn.start;
+    setHighlight(turn.index);
+    void player.play()?.catch(() => undefined);
   }
 
   function showTurn(turn: number) {
@@ -226,6 +237,7 @@ function SessionView({ me }: { me: Me }) {
             persona={session.persona.name ?? "?"}
             highlight={highlight}
             onRetry={mine && ended ? (turn) => void retryFrom(turn) : undefined}
+            onSeek={session.recording_url ? seek : undefined}
           />
         )}
         {retryError && (
@@ -235,6 +247,11 @@ function SessionView({ me }: { me: Me }) {
         )}
         {chatting && <Chat session={session} onChange={setLocal} />}
       </Card>
+      {session.mode === "voice" && ended && (
+        <Card title={t("recording.title")}>
+          <Recording url={session.recording_url} latency={session.latency} audio={audio} />
+        </Card>
+      )}
       {ended && <FeedbackSection sessionId={session.id} me={me} onTurn={showTurn} />}
       {ended && <Retries sessionId={session.id} />}
     </div>
