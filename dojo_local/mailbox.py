@@ -26,7 +26,8 @@ def mailbox_path(base: Path) -> Path:
 
 def _part(message: EmailMessage, subtype: str) -> str:
     body = message.get_body(preferencelist=(subtype,))
-    return str(body.get_content()) if body is not None else ""
+    # SMTP carries CRLF line ends; people read (and tests compare) plain newlines
+    return str(body.get_content()).replace("\r\n", "\n") if body is not None else ""
 
 
 def parse(raw: bytes, recipients: list[str]) -> dict[str, Any]:
