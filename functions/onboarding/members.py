@@ -11,6 +11,8 @@ from onboarding.models import (
     CompanyCreatedOut,
     CompanyIn,
     CompanyOut,
+    CompanySettings,
+    CompanySettingsIn,
     MemberOut,
     MeOut,
     RoleChangeIn,
@@ -85,3 +87,22 @@ def remove(conn: Connection, member_id: uuid.UUID) -> None:
     # removal is not a column update: the service role does it, scoped to the verified row
     store.act_as_service(conn)
     store.delete_member(conn, member_id)
+
+
+def company_settings(conn: Connection) -> CompanySettings:
+    """The caller's company's switches (defaults for what was never set)."""
+    return CompanySettings.model_validate(store.company_settings(conn))
+
+
+def change_company_settings(
+    conn: Connection, principal: Principal, body: CompanySettingsIn
+) -> CompanySettings:
+    """Change the company's switches (the route allows managers and admins only)."""
+    assert principal.company_id is not None
+    changes = body.model_dump(exclude_none=True)
+    if changes:
+        store.act_as_service(conn)
+        return CompanySettings.model_validate(
+            store.merge_company_settings(conn, principal.company_id, changes)
+        )
+    return company_settings(conn)

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from dojo.auth import RoleName
 
@@ -43,6 +43,22 @@ class CompanyOut(BaseModel):
     id: uuid.UUID
     name: str
     locale: Locale
+
+
+class CompanySettings(BaseModel):
+    """The company's switches every member may read (managers change them)."""
+
+    leaderboard_enabled: bool = Field(
+        default=False, description="the leaderboard is shown to the team (off by default)"
+    )
+
+
+class CompanySettingsIn(BaseModel):
+    """A manager's change to the company's switches (what is left out stays)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    leaderboard_enabled: bool | None = None
 
 
 class CompanyCreatedOut(BaseModel):

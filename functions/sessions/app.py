@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dojo.http import create_app
-from sessions.routes import sessions
+from sessions.routes import assignments, certifications, sessions
 
-app = create_app("sessions", title="Training sessions: voice and text roleplay")
+app = create_app("sessions", title="Training sessions: voice and text roleplay, the programme")
 app.include_router(sessions.router)
+app.include_router(assignments.router)
+app.include_router(certifications.router)

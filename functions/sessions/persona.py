@@ -102,14 +102,17 @@ class Persona(BaseModel):
         )
 
 
-def load(conn: Connection, persona_id: uuid.UUID | None) -> Persona:
-    """The chosen persona, or a random active one; other companies' are invisible (404)."""
-    row = store.persona_for_session(conn, persona_id)
+def load(conn: Connection, persona_id: uuid.UUID | None, difficulty: str | None = None) -> Persona:
+    """The chosen persona, or a random active one (of `difficulty` when given); other companies'
+    are invisible (404)."""
+    row = store.persona_for_session(conn, persona_id, difficulty)
     if persona_id is not None:
         if row is None:
             raise NotFound("persona not found")
         if row["status"] != "active":
             raise Conflict("this persona is archived")
+    elif row is None and difficulty is not None:
+        raise Conflict(f"no active persona of difficulty {difficulty}", code="no_persona")
     elif row is None:
         raise Conflict("no active persona yet: ask a manager to generate personas")
     return Persona.model_validate(row)

@@ -8,15 +8,15 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from dojo.auth import Principal
-from dojo.db import tenant_transaction
-from dojo.errors import AppError, ServiceUnavailable
+from dojo.db import Connection, tenant_transaction
+from dojo.errors import AppError, Conflict, ServiceUnavailable
 from dojo.observability import logger
 from dojo.settings import get_settings
 from dojo.vapi.assistant import CreateWebCall
 from dojo.vapi.client import VapiClient, WebCall
 from dojo.vapi.transcript import TranscriptTurn, word_count
+from sessions import assignments, prompt, voice
 from sessions import persona as personas
-from sessions import prompt, voice
 from sessions.models import CallJoin, SessionSummary, Started, StartIn
 from sessions.persona import Persona
 from sessions.store import sessions as store
@@ -42,10 +42,30 @@ def _snapshot(persona: Persona) -> dict[str, Any]:
     return {**persona.model_dump(mode="json"), "prompt_version": prompt.PROMPT_VERSION}
 
 
+def _persona(conn: Connection, body: StartIn) -> Persona:
+    """The persona to play: the chosen (or a random) one, or for an assignment's attempt the
+    assignment's persona (or a random active one of its difficulty), its assignee row locked."""
+    if body.assignment_id is None:
+        return personas.load(conn, body.persona_id)
+    target = assignments.open_attempt(conn, body.assignment_id)
+    return personas.load(conn, target["persona_id"], difficulty=target["difficulty"])
+
+
+def mode_of(principal: Principal, body: StartIn) -> Literal["voice", "text"]:
+    """The mode to start in: an assignment's own, else what was asked (text by default)."""
+    if body.assignment_id is None:
+        return body.mode or "text"
+    with tenant_transaction(principal.claims) as conn:
+        mode: Literal["voice", "text"] = assignments.open_attempt(conn, body.assignment_id)["mode"]
+    if body.mode is not None and body.mode != mode:
+        raise Conflict(f"this assignment is practised in {mode} mode", code="mode_mismatch")
+    return mode
+
+
 def start_text(principal: Principal, body: StartIn) -> Started:
     """A text session: active now, the persona's first message is turn 0."""
     with tenant_transaction(principal.claims) as conn:
-        persona = personas.load(conn, body.persona_id)
+        persona = _persona(conn, body)
         first = persona.first_message.strip() or "Alô?"
         row = store.insert(
             conn,
@@ -57,6 +77,7 @@ def start_text(principal: Principal, body: StartIn) -> Started:
             rubric_version=get_settings().rubric_version,
             transcript=[spoken_turn("persona", first, 0.0)],
             snapshot=_snapshot(persona),
+            assignment_id=body.assignment_id,
         )
     return Started(
         session_id=row["id"],
@@ -76,7 +97,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
     settings = get_settings()
     session_id = uuid.uuid4()
     with tenant_transaction(principal.claims) as conn:
-        persona = personas.load(conn, body.persona_id)
+        persona = _persona(conn, body)
         seller = store.company_name(conn)
         assert principal.company_id is not None
         try:
@@ -100,6 +121,7 @@ def start_voice(principal: Principal, body: StartIn) -> Started:
             rubric_version=settings.rubric_version,
             transcript=[],
             snapshot=_snapshot(persona),
+            assignment_id=body.assignment_id,
         )
     call = _place_call(principal, session_id, client, voice.web_call_request(assistant))
     with tenant_transaction(principal.claims) as conn:

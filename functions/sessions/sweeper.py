@@ -6,6 +6,7 @@
   from Vapi's own record of the call (`GET /call/{id}` has the same artifact as the report). If
   Vapi cannot say within a few hours, the session ends without a transcript (`no-call-report`).
 - A voice session whose start never bound a call is marked failed.
+- Assignees whose due date passed without a pass are decided again: `overdue` (or `failed`).
 Each session is handled in its own transaction: one failure does not stop the others.
 """
 
@@ -21,6 +22,7 @@ from dojo.settings import get_settings
 from dojo.vapi.client import VapiClient
 from dojo.vapi.parsing import report_from_call
 from dojo.vapi.transcript import CallReportRecord
+from sessions.store import assignments as assignments_store
 from sessions.store import sessions as store
 
 BATCH = 50
@@ -80,5 +82,7 @@ def sweep() -> dict[str, int]:
     finally:
         if client is not None:
             client.close()
-    logger.info("sessions sweep", extra=done)
-    return {"swept": len(rows), **done}
+    with service_transaction() as conn:
+        overdue = assignments_store.sweep_overdue(conn, BATCH * 10)
+    logger.info("sessions sweep", extra={**done, "overdue": overdue})
+    return {"swept": len(rows), **done, "overdue": overdue}

@@ -355,7 +355,9 @@ grant select on public.persona_cards to authenticated, service_role;
 -- The persona a session plays, secrets included: the chosen one (or a random active one when
 -- p_persona_id is null) of the caller's present company. Salespeople get active personas only;
 -- managers also an archived one, so the sessions function can say "archived" instead of 404.
-create or replace function private.persona_for_session(p_persona_id uuid)
+create or replace function private.persona_for_session(
+  p_persona_id uuid, p_difficulty text default null
+)
 returns table (
   id uuid, name text, role text, seniority text, company_profile jsonb, traits jsonb,
   goals jsonb, pains jsonb, objections jsonb, hidden_facts jsonb, difficulty text,
@@ -368,11 +370,12 @@ language sql volatile security definer set search_path = '' as $$
          p.voice_id, p.first_message, p.locale, p.status
     from public.personas p
    where p.company_id = (select private.company_id())
-     and case when p_persona_id is null then p.status = 'active'
+     and case when p_persona_id is null
+              then p.status = 'active' and (p_difficulty is null or p.difficulty = p_difficulty)
               else p.id = p_persona_id
                    and (p.status = 'active' or (select private.is_manager())) end
    order by random()
    limit 1
 $$;
-revoke all on function private.persona_for_session(uuid) from public, anon;
-grant execute on function private.persona_for_session(uuid) to authenticated, service_role;
+revoke all on function private.persona_for_session(uuid, text) from public, anon;
+grant execute on function private.persona_for_session(uuid, text) to authenticated, service_role;

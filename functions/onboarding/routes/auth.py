@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from dojo.auth import Admin, Manager, Principal, authenticated, signed_in
+from dojo.auth import Admin, CurrentUser, Manager, Principal, authenticated, signed_in
 from dojo.db import TenantDB, service_transaction, tenant_transaction
 from dojo.http import CredentialsFirst
 from dojo.pagination import MAX_LIMIT, Limit, Offset
@@ -17,6 +17,8 @@ from onboarding.models import (
     AcceptIn,
     CompanyCreatedOut,
     CompanyIn,
+    CompanySettings,
+    CompanySettingsIn,
     InvitationOut,
     InviteIn,
     MemberOut,
@@ -43,6 +45,20 @@ def create_company(principal: Authenticated, body: CompanyIn) -> CompanyCreatedO
     """Create a company for a signed-up user without one; they become its admin."""
     with service_transaction() as conn:
         return members.create_company(conn, principal, body)
+
+
+@router.get("/company/settings")
+def get_company_settings(_: CurrentUser, conn: TenantDB) -> CompanySettings:
+    """The company's switches (e.g. whether the leaderboard is on)."""
+    return members.company_settings(conn)
+
+
+@router.patch("/company/settings")
+def change_company_settings(
+    principal: Manager, conn: TenantDB, body: CompanySettingsIn
+) -> CompanySettings:
+    """Change the company's switches (managers and admins)."""
+    return members.change_company_settings(conn, principal, body)
 
 
 @router.get("/members")

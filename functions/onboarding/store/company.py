@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from dojo.db import Connection
+from dojo.db import Connection, jsonb
 
 _INVITATION = "id, email, role, full_name, invited_by, expires_at, created_at, updated_at"
 _MEMBER = "id, email, full_name, role, created_at"
@@ -40,6 +40,23 @@ def caller_company(conn: Connection) -> uuid.UUID | None:
     """The company of the caller of this tenant transaction."""
     row = conn.execute("select private.company_id() as id").fetchone()
     return row["id"] if row else None
+
+
+def company_settings(conn: Connection) -> dict[str, Any]:
+    """The caller's company's settings (RLS shows one company: their own)."""
+    row = conn.execute("select settings from public.companies limit 1").fetchone()
+    return dict(row["settings"]) if row else {}
+
+
+def merge_company_settings(
+    conn: Connection, company_id: uuid.UUID, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Merge `changes` into the company's settings (service role, after the manager check)."""
+    row = conn.execute(
+        "update public.companies set settings = settings || %s where id = %s returning settings",
+        (jsonb(changes), company_id),
+    ).fetchone()
+    return dict(row["settings"]) if row else {}
 
 
 def profile_name(conn: Connection, user_id: uuid.UUID) -> str | None:

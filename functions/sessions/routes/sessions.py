@@ -30,8 +30,9 @@ router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], route_class=Cre
 
 @router.post("/start", status_code=201)
 def start_session(principal: CurrentUser, body: StartIn) -> Started:
-    """Start practising with a persona (chosen or random): text, or a voice web call."""
-    if body.mode == "voice":
+    """Start practising with a persona (chosen or random), or an attempt at an assignment
+    (`assignment_id`; 409 `attempts_exhausted` when none is left): text, or a voice web call."""
+    if start.mode_of(principal, body) == "voice":
         return start.start_voice(principal, body)
     return start.start_text(principal, body)
 

@@ -21,7 +21,7 @@ _SUMMARY = (
     "s.id, s.company_id, s.user_id, s.persona_id, s.mode, s.status, s.vapi_call_id,"
     " s.rubric_version, s.started_at, s.ended_at, s.ended_reason, s.duration_seconds,"
     " s.created_at, s.updated_at, jsonb_array_length(s.transcript) as turn_count,"
-    " s.persona_name, s.persona_role, s.persona_difficulty"
+    " s.persona_name, s.persona_role, s.persona_difficulty, s.assignment_id"
 )
 _FULL = f"{_SUMMARY}, s.transcript, s.recording_url"
 # Seconds since the session started, on the database's clock (text turns are timed by it).
@@ -78,14 +78,16 @@ def insert(
     rubric_version: str,
     transcript: list[TranscriptTurn],
     snapshot: dict[str, Any],
+    assignment_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
-    """Create the session (service role; the caller was verified by the tenant transaction)."""
+    """Create the session (service role; the caller was verified by the tenant transaction);
+    with `assignment_id` it is an attempt at that assignment."""
     as_service(conn)
     row = conn.execute(
         "insert into public.training_sessions as s (id, company_id, user_id, persona_id, mode,"
-        " status, persona_snapshot, rubric_version, started_at, transcript)"
+        " status, persona_snapshot, rubric_version, started_at, transcript, assignment_id)"
         " values (%s, %s, %s, %s, %s, %s, %s, %s,"
-        " case when %s = 'active' then now() end, %s)"
+        " case when %s = 'active' then now() end, %s, %s)"
         f" returning {_FULL}",
         (
             session_id,
@@ -98,6 +100,7 @@ def insert(
             rubric_version,
             status,
             jsonb([t.model_dump() for t in transcript]),
+            assignment_id,
         ),
     ).fetchone()
     assert row is not None
@@ -210,13 +213,18 @@ def listing(
     ).fetchall()
 
 
-def persona_for_session(conn: Connection, persona_id: uuid.UUID | None) -> dict[str, Any] | None:
-    """The whole persona a session plays (the chosen one, or a random active one), or None.
+def persona_for_session(
+    conn: Connection, persona_id: uuid.UUID | None, difficulty: str | None = None
+) -> dict[str, Any] | None:
+    """The whole persona a session plays (the chosen one, or a random active one, of
+    `difficulty` when given), or None.
 
     Salespeople cannot read the personas table (its secrets are for managers), so a named SQL
     function serves the caller's present company only; other companies' personas are None.
     """
-    return conn.execute("select * from private.persona_for_session(%s)", (persona_id,)).fetchone()
+    return conn.execute(
+        "select * from private.persona_for_session(%s, %s)", (persona_id, difficulty)
+    ).fetchone()
 
 
 def persona_snapshot(conn: Connection, session_id: uuid.UUID) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What the sessions API accepts and answers (the OpenAPI schema the web app is typed from).
+"""What the sessions API accepts and answers about sessions (the OpenAPI schema the web app is
+typed from).
 
 None of the answers carry the persona's hidden facts, objections, end conditions or prompt: the
 salesperson sees who they are calling, never what the persona hides. Each view is built from a
@@ -12,19 +13,29 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Status = Literal["created", "active", "ended", "failed"]
 Row = Mapping[str, Any]
 
 
 class StartIn(BaseModel):
-    """A request to start practising."""
+    """A request to start practising: a persona (or a random one), or an attempt at an assignment
+    (`assignment_id`: the assignment names the persona, or the difficulty, and the mode)."""
 
     model_config = ConfigDict(extra="forbid")
 
     persona_id: uuid.UUID | None = None
-    mode: Literal["voice", "text"] = "text"
+    mode: Literal["voice", "text"] | None = Field(
+        default=None, description="text unless given; an assignment's attempt takes its mode"
+    )
+    assignment_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if self.assignment_id is not None and self.persona_id is not None:
+            raise ValueError("an assignment names its persona: send assignment_id alone")
+        return self
 
 
 class MessageIn(BaseModel):
@@ -79,6 +90,7 @@ class SessionSummary(BaseModel):
     duration_seconds: float | None
     turn_count: int
     created_at: datetime
+    assignment_id: uuid.UUID | None = None
 
     @classmethod
     def from_row(cls, row: Row, **extra: Any) -> Self:
@@ -104,6 +116,7 @@ class SessionSummary(BaseModel):
                 "duration_seconds": None if duration is None else float(duration),
                 "turn_count": row["turn_count"],
                 "created_at": row["created_at"],
+                "assignment_id": row.get("assignment_id"),
                 **extra,
             }
         )
