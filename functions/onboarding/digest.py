@@ -45,7 +45,8 @@ def summarize(
     people: list[dict[str, Any]], categories: list[dict[str, Any]], week: str
 ) -> dict[str, Any]:
     """The digest's subject from the team's week (see store.digest.team_week)."""
-    behind = [str(p["name"]) for p in people if not p["sessions"]]
+    # behind: no graded practice in the week, or an assignment past its due date
+    behind = [str(p["name"]) for p in people if not p["sessions"] or p["overdue"]]
     improved = [
         {
             "name": str(p["name"]),

@@ -75,6 +75,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "practice": ("Prática", "Practice"),
     "nobody": ("nenhuma", "none"),
     "insufficient": ("conversa curta demais para avaliar", "too short to grade"),
+    "easy": ("fácil", "easy"),
+    "medium": ("média", "medium"),
+    "hard": ("difícil", "hard"),
 }
 
 
@@ -124,7 +127,10 @@ def _fields(subject: dict[str, Any], locale: str) -> _Fields:
     note = str(subject.get("note") or "")
     fields["note"] = f': "{note}"' if note else "."
     fields["what"] = str(subject.get("title") or subject.get("persona_name") or "")
-    fields["what"] = fields["what"] or word("practice", locale)
+    if not fields["what"]:
+        level = subject.get("difficulty")
+        practice = word("practice", locale)
+        fields["what"] = f"{practice} ({word(level, locale)})" if level in _WORDS else practice
     fields["due"] = _date(subject.get("due_at"), locale)
     fields["pass_mark"] = _score(subject.get("pass_mark"))
     fields["behind_count"] = str(len(subject.get("behind") or []))

@@ -22,14 +22,25 @@ from dojo.settings import get_settings
 from onboarding import digest, ingest, outbox
 from onboarding.messages import every_locale
 from onboarding.store import pipeline as store
+from onboarding.store import reminders as reminder_store
+
+# "Due tomorrow": an assignment due within this many hours is reminded (once per due date).
+REMIND_WITHIN_HOURS = 24
 
 
 def notifications(now: dt.datetime | None = None, budget_seconds: float = 60.0) -> dict[str, Any]:
-    """The notifications pass: create the digests due, then send the emails queued."""
+    """The notifications pass: due-date reminders and the digests due, then the queued emails.
+
+    Overdue notices come from the sessions sweeper deciding who is overdue (a state change is a
+    notification, made by the database); this pass only sends their emails.
+    """
+    with service_transaction() as conn:
+        reminders = reminder_store.remind_due_soon(conn, REMIND_WITHIN_HOURS)
     digests = digest.run(now)
     delivery = outbox.deliver(budget_seconds)
     summary = {
         "sweeper": "notifications",
+        "reminders": reminders,
         "digests": digests,
         "emails_claimed": delivery.claimed,
         **{f"emails_{k}": v for k, v in sorted(delivery.outcomes.items())},

@@ -187,6 +187,100 @@ $$;
 create trigger feedback_notify_review after update of overridden_at on public.feedback
   for each row execute function private.notify_feedback_review();
 
+-- --- the programme's events (supabase/migrations/20261203000100_programme.sql) -------------
+-- Every change of an assignee's status is a row of public.assignment_transitions; a certification
+-- earned is a row of public.certification_holders. Both are watched here, so every path that
+-- decides a state (a graded attempt, a manager's override, new terms, the overdue sweep) notifies
+-- through the same triggers.
+
+-- What an assignment notification shows (its words are chosen when it is read).
+create or replace function private.assignment_subject(p_assignment uuid) returns jsonb
+language sql stable security definer set search_path = '' as $$
+  select jsonb_build_object(
+    'assignment_id', a.id, 'title', a.title, 'persona_name', p.name, 'difficulty', a.difficulty,
+    'mode', a.mode, 'due_at', a.due_at, 'pass_mark', a.pass_mark,
+    'max_attempts', a.max_attempts)
+    from public.assignments a
+    left join public.personas p on p.id = a.persona_id
+   where a.id = p_assignment
+$$;
+revoke all on function private.assignment_subject(uuid) from public, authenticated, anon;
+
+-- An assignment's due date as part of a key: a reminder or an overdue notice is per due date, so
+-- a manager who moves the date gets the person reminded again, and nothing else does.
+create or replace function private.due_key(p_assignment uuid, p_due timestamptz) returns text
+language sql immutable set search_path = '' as $$
+  select p_assignment::text || ':'
+         || to_char(p_due at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+$$;
+
+create or replace function private.notify_assignment_transition() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  what text;
+  subject jsonb;
+begin
+  what := case when new.from_status is null then 'assigned'
+               when new.to_status in ('passed', 'failed', 'overdue') then new.to_status end;
+  if what is null then
+    return null;
+  end if;
+  subject := private.assignment_subject(new.assignment_id)
+             || jsonb_build_object('overall', new.score, 'session_id', new.session_id);
+  perform private.notify(
+    new.user_id, what, subject, '/assignments/?id=' || new.assignment_id,
+    case when what = 'overdue'
+         then private.due_key(new.assignment_id, (subject ->> 'due_at')::timestamptz)
+         else new.assignment_id::text end);
+  return null;
+end
+$$;
+create trigger assignment_transitions_notify after insert on public.assignment_transitions
+  for each row execute function private.notify_assignment_transition();
+
+-- A certification earned, or renewed after it lapsed. A better pass of a held certification
+-- moves its date (the proof changed) but earns nothing new: no notification.
+create or replace function private.notify_certified() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if tg_op = 'UPDATE' and (new.certified_at is not distinct from old.certified_at
+                           or old.expires_at is null or old.expires_at > now()) then
+    return null;
+  end if;
+  perform private.notify(
+    new.user_id, 'certified',
+    jsonb_build_object(
+      'certification_id', new.certification_id, 'certified_at', new.certified_at,
+      'expires_at', new.expires_at,
+      'certification', (select c.name from public.certifications c
+                         where c.id = new.certification_id)),
+    '/progress/',
+    new.certification_id::text || ':' || extract(epoch from new.certified_at)::text);
+  return null;
+end
+$$;
+create trigger certification_holders_notify
+  after insert or update of certified_at on public.certification_holders
+  for each row execute function private.notify_certified();
+
+-- The scheduled reminder: everyone still working on an assignment due within p_hours is
+-- reminded once per due date. How many reminders were made now.
+create or replace function private.remind_due_soon(p_hours integer) returns integer
+language sql volatile security definer set search_path = '' as $$
+  select count(*)::integer from (
+    select private.notify(
+             aa.user_id, 'due_tomorrow', private.assignment_subject(a.id),
+             '/assignments/?id=' || a.id, private.due_key(a.id, a.due_at)) as made
+      from public.assignment_assignees aa
+      join public.assignments a on a.id = aa.assignment_id
+     where aa.status in ('assigned', 'in_progress')
+       and a.due_at > now() and a.due_at <= now() + make_interval(hours => p_hours)
+  ) reminders
+   where made is not null
+$$;
+revoke all on function private.remind_due_soon(integer) from public, authenticated, anon;
+grant execute on function private.remind_due_soon(integer) to service_role;
+
 -- The scheduled pass, step 1 (one short transaction): rows whose sender vanished mid-send are
 -- marked `unknown` (never sent again: nobody gets an email twice), then up to p_limit due rows are
 -- leased to this pass with a fresh token, with what their email needs.

@@ -28,8 +28,8 @@ def managers_waiting(conn: Connection, week: str) -> dict[uuid.UUID, list[uuid.U
     return waiting
 
 
-# Each salesperson's graded sessions in the week, their average, and their average over the four
-# weeks before (a manager's override counts where there is one).
+# Each salesperson's graded sessions in the week, their average, their average over the four
+# weeks before (a manager's override counts where there is one) and their overdue assignments.
 _PEOPLE = """
 with fb as (
   select f.user_id, coalesce(f.override_overall, f.overall) as overall, f.created_at
@@ -40,11 +40,14 @@ with fb as (
 select p.id as user_id, coalesce(p.full_name, p.email, '?') as name,
        count(fb.user_id) filter (where fb.created_at >= %(since)s) as sessions,
        avg(fb.overall) filter (where fb.created_at >= %(since)s) as week_average,
-       avg(fb.overall) filter (where fb.created_at < %(since)s) as before_average
+       avg(fb.overall) filter (where fb.created_at < %(since)s) as before_average,
+       (select count(*) from public.assignment_assignees aa
+         where aa.user_id = p.id and aa.company_id = p.company_id
+           and aa.status = 'overdue') as overdue
   from public.profiles p
   left join fb on fb.user_id = p.id
  where p.company_id = %(company)s and p.role = 'salesperson'
- group by p.id, p.full_name, p.email
+ group by p.id, p.full_name, p.email, p.company_id
  order by name
 """
 
