@@ -4,6 +4,61 @@
  */
 
 export interface paths {
+    "/api/v1/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Assignments
+         * @description `mine`: my assignments with my status and attempts; `team` (managers): the company's,
+         *     with every assignee's status and attempts.
+         */
+        get: operations["list_assignments_api_v1_assignments_get"];
+        put?: never;
+        /**
+         * Create Assignment
+         * @description Assign practice to people (or the whole team): a persona or a difficulty, a mode, a due
+         *     date, a pass mark (and category minimums) and the attempts allowed (null: unlimited).
+         */
+        post: operations["create_assignment_api_v1_assignments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Assignment
+         * @description One assignment (mine, or any of the company's for managers).
+         */
+        get: operations["get_assignment_api_v1_assignments__assignment_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Assignment
+         * @description Delete an assignment; its sessions and scorecards stay.
+         */
+        delete: operations["delete_assignment_api_v1_assignments__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change Assignment
+         * @description Change the terms (due date, pass mark, minimums, attempts) or add people; every
+         *     assignee's state is decided again.
+         */
+        patch: operations["change_assignment_api_v1_assignments__assignment_id__patch"];
+        trace?: never;
+    };
     "/api/v1/auth/company": {
         parameters: {
             query?: never;
@@ -22,6 +77,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/company/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Company Settings
+         * @description The company's switches (e.g. whether the leaderboard is on).
+         */
+        get: operations["get_company_settings_api_v1_auth_company_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change Company Settings
+         * @description Change the company's switches (managers and admins).
+         */
+        patch: operations["change_company_settings_api_v1_auth_company_settings_patch"];
         trace?: never;
     };
     "/api/v1/auth/invitations": {
@@ -191,6 +270,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Certifications
+         * @description The company's certifications with my status; `team` (managers) with every holder.
+         */
+        get: operations["list_certifications_api_v1_certifications_get"];
+        put?: never;
+        /**
+         * Create Certification
+         * @description A named set of assignments; passing all of them certifies (until `validity_days` pass).
+         */
+        post: operations["create_certification_api_v1_certifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certifications/{certification_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Certification
+         * @description One certification (managers see its holders).
+         */
+        get: operations["get_certification_api_v1_certifications__certification_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Certification
+         * @description Delete a certification and who holds it.
+         */
+        delete: operations["delete_certification_api_v1_certifications__certification_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change Certification
+         * @description Rename it, change its validity or its assignments; holders are decided again.
+         */
+        patch: operations["change_certification_api_v1_certifications__certification_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/feedback/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Leaderboard
+         * @description Ranks by the mean of graded sessions in the period (the last 7, 30 or 90 days), overall or
+         *     in one category; ties share a rank; people under `min_sessions` are listed as not enough
+         *     sessions. 403 `leaderboard_disabled` while the company has it off (the default).
+         */
+        get: operations["get_leaderboard_api_v1_feedback_leaderboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/feedback/me/progress": {
         parameters: {
             query?: never;
@@ -273,6 +426,90 @@ export interface paths {
         get: operations["team_api_v1_feedback_team_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The caller's notifications, newest first, with how many are unread.
+         */
+        get: operations["list_notifications_api_v1_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preferences
+         * @description Which kinds of notification also reach the caller by email.
+         */
+        get: operations["get_preferences_api_v1_notifications_preferences_get"];
+        /**
+         * Put Preferences
+         * @description Change which kinds also reach the caller by email (kinds not listed keep theirs).
+         */
+        put: operations["put_preferences_api_v1_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark All Read
+         * @description Mark every unread notification of the caller read.
+         */
+        post: operations["mark_all_read_api_v1_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Mark one notification read (404 unless it is the caller's).
+         */
+        post: operations["mark_read_api_v1_notifications__notification_id__read_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -604,7 +841,8 @@ export interface paths {
         put?: never;
         /**
          * Start Session
-         * @description Start practising with a persona (chosen or random): text, or a voice web call.
+         * @description Start practising with a persona (chosen or random), or an attempt at an assignment
+         *     (`assignment_id`; 409 `attempts_exhausted` when none is left): text, or a voice web call.
          */
         post: operations["start_session_api_v1_sessions_start_post"];
         delete?: never;
@@ -721,6 +959,214 @@ export interface components {
              */
             role: "salesperson" | "manager" | "admin";
         };
+        /**
+         * Assignee
+         * @description One assignee's state: attempts, and the scorecard (session) that decided it.
+         */
+        Assignee: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Attempts Left
+             * @description null: unlimited
+             */
+            attempts_left: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Email */
+            email?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Passed At */
+            passed_at: string | null;
+            /**
+             * Score
+             * @description the deciding attempt's overall
+             */
+            score: number | null;
+            /**
+             * Session Id
+             * @description the deciding attempt (its scorecard)
+             */
+            session_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "assigned" | "in_progress" | "passed" | "failed" | "overdue";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * Assignment
+         * @description An assignment. In `mine` it carries the caller's state (`status`, `attempts`, ...); in
+         *     `team` (managers) every assignee and a count per status.
+         */
+        Assignment: {
+            /** Assignees */
+            assignees?: components["schemas"]["Assignee"][] | null;
+            /** Attempts */
+            attempts?: number | null;
+            /** Attempts Left */
+            attempts_left?: number | null;
+            /** Category Minimums */
+            category_minimums: {
+                [key: string]: number;
+            };
+            /** Counts */
+            counts?: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Difficulty */
+            difficulty: ("easy" | "medium" | "hard") | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Max Attempts */
+            max_attempts: number | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "voice" | "text";
+            /** Pass Mark */
+            pass_mark: number;
+            persona: components["schemas"]["AssignmentPersona"] | null;
+            /** Score */
+            score?: number | null;
+            /** Session Id */
+            session_id?: string | null;
+            /** Status */
+            status?: ("assigned" | "in_progress" | "passed" | "failed" | "overdue") | null;
+            /** Title */
+            title: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AssignmentIn
+         * @description A new assignment: a persona or a difficulty, and whom (people, or the whole team).
+         */
+        AssignmentIn: {
+            /** Assignee Ids */
+            assignee_ids?: string[];
+            /** Category Minimums */
+            category_minimums?: {
+                [key: string]: number;
+            } | null;
+            /** Difficulty */
+            difficulty?: ("easy" | "medium" | "hard") | null;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /**
+             * Max Attempts
+             * @description null: unlimited
+             */
+            max_attempts?: number | null;
+            /**
+             * Mode
+             * @default text
+             * @enum {string}
+             */
+            mode?: "voice" | "text";
+            /**
+             * Pass Mark
+             * @description the overall score an attempt must reach, 0-100
+             */
+            pass_mark: number;
+            /** Persona Id */
+            persona_id?: string | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Whole Team
+             * @description every salesperson of the company now
+             * @default false
+             */
+            whole_team?: boolean;
+        };
+        /**
+         * AssignmentList
+         * @description Assignments, soonest due first.
+         */
+        AssignmentList: {
+            /** Items */
+            items: components["schemas"]["Assignment"][];
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "mine" | "team";
+        };
+        /**
+         * AssignmentPatch
+         * @description A manager's change to an assignment's terms (every assignee is decided again).
+         */
+        AssignmentPatch: {
+            /** Add Assignee Ids */
+            add_assignee_ids?: string[];
+            /** Category Minimums */
+            category_minimums?: {
+                [key: string]: number;
+            } | null;
+            /** Due At */
+            due_at?: string | null;
+            /** Max Attempts */
+            max_attempts?: number | null;
+            /** Pass Mark */
+            pass_mark?: number | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Unlimited Attempts
+             * @description true: max_attempts becomes null
+             * @default false
+             */
+            unlimited_attempts?: boolean;
+        };
+        /**
+         * AssignmentPersona
+         * @description The persona of an assignment as anyone assigned may see it (no secrets).
+         */
+        AssignmentPersona: {
+            /** Difficulty */
+            difficulty: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Role */
+            role: string | null;
+        };
         /** Body_upload_documents_api_v1_onboarding_upload_documents_post */
         Body_upload_documents_api_v1_onboarding_upload_documents_post: {
             /** Files */
@@ -801,6 +1247,100 @@ export interface components {
             series: components["schemas"]["SeriesPoint"][];
         };
         /**
+         * Certification
+         * @description A certification; `status` is the caller's own, `holders` are listed for managers.
+         */
+        Certification: {
+            /** Assignments */
+            assignments: components["schemas"]["CertificationAssignment"][];
+            /** Certified At */
+            certified_at?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evidence */
+            evidence?: components["schemas"]["Proof"][];
+            /** Expires At */
+            expires_at?: string | null;
+            /** Holders */
+            holders?: components["schemas"]["Holder"][] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "certified" | "expired" | "not_certified";
+            /** Validity Days */
+            validity_days: number | null;
+        };
+        /**
+         * CertificationAssignment
+         * @description An assignment of a certification, by id and title.
+         */
+        CertificationAssignment: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Title */
+            title: string | null;
+        };
+        /**
+         * CertificationIn
+         * @description A new certification: a name, its assignments, and how long it stays valid.
+         */
+        CertificationIn: {
+            /** Assignment Ids */
+            assignment_ids: string[];
+            /** Name */
+            name: string;
+            /**
+             * Validity Days
+             * @description null: never expires
+             */
+            validity_days?: number | null;
+        };
+        /**
+         * CertificationList
+         * @description Certifications of the company, by name.
+         */
+        CertificationList: {
+            /** Items */
+            items: components["schemas"]["Certification"][];
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "mine" | "team";
+        };
+        /**
+         * CertificationPatch
+         * @description A manager's change: a new name, validity, or set of assignments (everyone re-decided).
+         */
+        CertificationPatch: {
+            /** Assignment Ids */
+            assignment_ids?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * No Expiry
+             * @description true: validity_days becomes null
+             * @default false
+             */
+            no_expiry?: boolean;
+            /** Validity Days */
+            validity_days?: number | null;
+        };
+        /**
          * CompanyCreatedOut
          * @description The company just created; the caller is its admin once their token is refreshed.
          */
@@ -867,6 +1407,26 @@ export interface components {
             segment: string;
             /** Size */
             size: string;
+        };
+        /**
+         * CompanySettings
+         * @description The company's switches every member may read (managers change them).
+         */
+        CompanySettings: {
+            /**
+             * Leaderboard Enabled
+             * @description the leaderboard is shown to the team (off by default)
+             * @default false
+             */
+            leaderboard_enabled?: boolean;
+        };
+        /**
+         * CompanySettingsIn
+         * @description A manager's change to the company's switches (what is left out stays).
+         */
+        CompanySettingsIn: {
+            /** Leaderboard Enabled */
+            leaderboard_enabled?: boolean | null;
         };
         /**
          * DifficultyMix
@@ -948,6 +1508,53 @@ export interface components {
             updated_at: string;
             /** Uploaded By */
             uploaded_by: string | null;
+        };
+        /**
+         * EmailPreference
+         * @description Whether notifications of one kind also go by email to the caller.
+         */
+        EmailPreference: {
+            /**
+             * Default
+             * @description what applies when the person never chose
+             */
+            default: boolean;
+            /** Email */
+            email: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "scorecard_ready" | "manager_review" | "assigned" | "due_tomorrow" | "overdue" | "passed" | "failed" | "certified" | "weekly_digest";
+        };
+        /**
+         * EmailPreferenceIn
+         * @description One kind's choice.
+         */
+        EmailPreferenceIn: {
+            /** Email */
+            email: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "scorecard_ready" | "manager_review" | "assigned" | "due_tomorrow" | "overdue" | "passed" | "failed" | "certified" | "weekly_digest";
+        };
+        /**
+         * EmailPreferences
+         * @description The caller's email choice for every kind they can receive.
+         */
+        EmailPreferences: {
+            /** Items */
+            items: components["schemas"]["EmailPreference"][];
+        };
+        /**
+         * EmailPreferencesIn
+         * @description The choices to change (kinds not listed keep theirs).
+         */
+        EmailPreferencesIn: {
+            /** Items */
+            items: components["schemas"]["EmailPreferenceIn"][];
         };
         /**
          * ErrorInfo
@@ -1204,6 +1811,33 @@ export interface components {
             reveal_when: string;
         };
         /**
+         * Holder
+         * @description Someone who earned the certification; `expired` ones need renewal.
+         */
+        Holder: {
+            /**
+             * Certified At
+             * Format: date-time
+             */
+            certified_at: string;
+            /** Evidence */
+            evidence: components["schemas"]["Proof"][];
+            /** Expires At */
+            expires_at: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "certified" | "expired";
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
          * IgnoredReply
          * @description Any other message type: acknowledged, nothing done.
          */
@@ -1344,6 +1978,75 @@ export interface components {
             role?: "salesperson" | "manager" | "admin";
         };
         /**
+         * Leaderboard
+         * @description Who leads, by the mean of their graded sessions in the period (the override counts).
+         */
+        Leaderboard: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "overall" | "rapport" | "discovery" | "objection_handling" | "closing";
+            /** Entries */
+            entries: components["schemas"]["LeaderboardEntry"][];
+            /** Min Sessions */
+            min_sessions: number;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "week" | "month" | "quarter";
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
+        /**
+         * LeaderboardEntry
+         * @description One person: ranked (ties share a rank), or listed with too few sessions to rank.
+         */
+        LeaderboardEntry: {
+            /** Is Me */
+            is_me: boolean;
+            /** Name */
+            name: string | null;
+            /**
+             * Rank
+             * @description null: not enough graded sessions in the period
+             */
+            rank: number | null;
+            /**
+             * Score
+             * @description mean score of the graded sessions in the period
+             */
+            score: number | null;
+            /** Sessions */
+            sessions: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ranked" | "not_enough_sessions";
+            /** Tied */
+            tied: boolean;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+        };
+        /**
+         * MarkedRead
+         * @description How many notifications were marked read now, and how many stay unread.
+         */
+        MarkedRead: {
+            /** Marked */
+            marked: number;
+            /** Unread */
+            unread: number;
+        };
+        /**
          * MeOut
          * @description The caller: user, company and role (company and role are null before joining one).
          */
@@ -1473,6 +2176,48 @@ export interface components {
             questions: components["schemas"]["Questions"] | null;
             turns: components["schemas"]["BySpeaker"] | null;
             words: components["schemas"]["BySpeaker"] | null;
+        };
+        /**
+         * NotificationList
+         * @description The caller's notifications, newest first, and how many are unread in all.
+         */
+        NotificationList: {
+            /** Items */
+            items: components["schemas"]["NotificationOut"][];
+            /** Unread */
+            unread: number;
+        };
+        /**
+         * NotificationOut
+         * @description One notification of the caller, in their company's language.
+         */
+        NotificationOut: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "scorecard_ready" | "manager_review" | "assigned" | "due_tomorrow" | "overdue" | "passed" | "failed" | "certified" | "weekly_digest";
+            /**
+             * Link
+             * @description where the web app shows what it is about (a path)
+             */
+            link: string;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
         };
         /**
          * ObjectionIn
@@ -1771,6 +2516,21 @@ export interface components {
             window: number;
         };
         /**
+         * Proof
+         * @description One passed assignment behind a certification: the scorecard (session) and its score.
+         */
+        Proof: {
+            /**
+             * Assignment Id
+             * Format: uuid
+             */
+            assignment_id: string;
+            /** Score */
+            score: number | null;
+            /** Session Id */
+            session_id: string | null;
+        };
+        /**
          * QuestionExample
          * @description A question the salesperson asked, and whether it was open or closed.
          */
@@ -1936,6 +2696,8 @@ export interface components {
          * @description A session with its transcript and recording.
          */
         SessionDetail: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1986,6 +2748,8 @@ export interface components {
          * @description A session after `end`: a voice session waits for Vapi's report to end it.
          */
         SessionEnded: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /** Awaiting Call Report */
             awaiting_call_report: boolean;
             /** Call End */
@@ -2057,6 +2821,8 @@ export interface components {
          * @description A session in a list, with whose it is.
          */
         SessionListItem: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2104,6 +2870,8 @@ export interface components {
          * @description A session without its transcript.
          */
         SessionSummary: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Created At
              * Format: date-time
@@ -2147,15 +2915,17 @@ export interface components {
         };
         /**
          * StartIn
-         * @description A request to start practising.
+         * @description A request to start practising: a persona (or a random one), or an attempt at an assignment
+         *     (`assignment_id`: the assignment names the persona, or the difficulty, and the mode).
          */
         StartIn: {
+            /** Assignment Id */
+            assignment_id?: string | null;
             /**
              * Mode
-             * @default text
-             * @enum {string}
+             * @description text unless given; an assignment's attempt takes its mode
              */
-            mode?: "voice" | "text";
+            mode?: ("voice" | "text") | null;
             /** Persona Id */
             persona_id?: string | null;
         };
@@ -2469,6 +3239,210 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_assignments_api_v1_assignments_get: {
+        parameters: {
+            query?: {
+                scope?: "mine" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_assignment_api_v1_assignments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_assignment_api_v1_assignments__assignment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_assignment_api_v1_assignments__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_assignment_api_v1_assignments__assignment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     create_company_api_v1_auth_company_post: {
         parameters: {
             query?: never;
@@ -2489,6 +3463,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompanyCreatedOut"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_company_settings_api_v1_auth_company_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_company_settings_api_v1_auth_company_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanySettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanySettings"];
                 };
             };
             /** @description the request was refused */
@@ -2875,6 +3929,252 @@ export interface operations {
             };
         };
     };
+    list_certifications_api_v1_certifications_get: {
+        parameters: {
+            query?: {
+                scope?: "mine" | "team";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificationList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_certification_api_v1_certifications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_certification_api_v1_certifications__certification_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_certification_api_v1_certifications__certification_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_certification_api_v1_certifications__certification_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certification"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_leaderboard_api_v1_feedback_leaderboard_get: {
+        parameters: {
+            query?: {
+                period?: "week" | "month" | "quarter";
+                category?: "overall" | "rapport" | "discovery" | "objection_handling" | "closing";
+                min_sessions?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     my_progress_api_v1_feedback_me_progress_get: {
         parameters: {
             query?: {
@@ -3057,6 +4357,209 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_notifications_api_v1_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description only the unread ones */
+                unread?: boolean;
+                /** @description how many items at most (1 to 500) */
+                limit?: number;
+                /** @description how many items to skip (0 to 1000000) */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_preferences_api_v1_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPreferences"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_preferences_api_v1_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailPreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPreferences"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_v1_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description the request was refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a failure on our side or upstream */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mark_read_api_v1_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"];
                 };
             };
             /** @description the request was refused */
