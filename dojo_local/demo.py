@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dojo.providers.embeddings import fold
-from dojo_local import accounts, dispatcher, runtime
+from dojo_local import accounts, demo_notify, dispatcher, runtime
 from dojo_local.server import BackgroundServer, free_port
 
 COMPANY = "Nuvem Fiscal Tecnologia Ltda."
@@ -228,6 +228,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        notifications = demo_notify.run(client, env, manager, PEOPLE[1][0], grading)
         return {
             "company": me["company"],
             "manager": me,
@@ -237,6 +238,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "personas": personas,
             "grading": grading,
             "session": session,
+            "notifications": notifications,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,
@@ -262,6 +264,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    demo_notify.print_summary(console, summary.get("notifications") or {})
     console.print(f"Functions on the local gateway: {', '.join(summary['gateway']['functions'])}")
     console.print(f"Database: {summary['database']}")
     console.print(

@@ -21,17 +21,18 @@ from dojo_local.paths import FUNCTIONS
 PASSES: tuple[str, ...] = ("onboarding.sweeper:notifications",)
 
 
-def _load(target: str) -> Callable[[], Any]:
+def load(target: str) -> Callable[..., Any]:
+    """The function `module:function` inside functions/."""
     if str(FUNCTIONS) not in sys.path:
         sys.path.insert(0, str(FUNCTIONS))
     module, _, function = target.partition(":")
-    loaded: Callable[[], Any] = getattr(importlib.import_module(module), function)
+    loaded: Callable[..., Any] = getattr(importlib.import_module(module), function)
     return loaded
 
 
 def run_once(passes: tuple[str, ...] = PASSES) -> list[Any]:
     """Run every scheduled pass once; what each returned."""
-    return [_load(target)() for target in passes]
+    return [load(target)() for target in passes]
 
 
 class Schedule(threading.Thread):

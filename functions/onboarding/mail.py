@@ -76,7 +76,7 @@ def compose(row: dict[str, Any], web_url: str) -> Email:
         f"{_t('open', locale)}: {link}",
         "",
         "-- ",
-        _t("footer", locale, company=company),
+        _t("footer", locale, company=company.rstrip(".")),
         f"{_t('preferences', locale)}: {prefs}",
     ]
 
@@ -89,7 +89,7 @@ def compose(row: dict[str, Any], web_url: str) -> Email:
     for heading, lines in sections:
         items = "".join(f"<li>{escape(line)}</li>" for line in lines)
         html.append(f"<h3>{escape(heading)}</h3><ul>{items}</ul>")
-    footer = escape(_t("footer", locale, company=company))
+    footer = escape(_t("footer", locale, company=company.rstrip(".")))
     html += [
         f'<p><a href="{escape(link, quote=True)}">{escape(_t("open", locale))}</a></p>',
         f'<hr><p style="font-size:12px;color:#64748b">{footer}'
