@@ -109,7 +109,8 @@ grant all on public.email_outbox to service_role;
 
 -- The one way a notification is made. Returns its id, or null when it already existed (the
 -- key) or the recipient is not a member. Queues its email when the recipient's preference
--- wants one and they have an address.
+-- wants one and they have an address. A notification that cannot be made (a bad kind or link)
+-- is a warning, never the failure of the event that asked for it (a scorecard, a decided state).
 create or replace function private.notify(
   p_user uuid, p_kind text, p_subject jsonb, p_link text, p_key text
 ) returns uuid
@@ -139,6 +140,9 @@ begin
     values (made, member.company_id, p_user);
   end if;
   return made;
+exception when check_violation or not_null_violation or invalid_text_representation then
+  raise warning 'dojo: no % notification for %: %', p_kind, p_user, sqlerrm;
+  return null;
 end
 $$;
 revoke all on function private.notify(uuid, text, jsonb, text, text)
