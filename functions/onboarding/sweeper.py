@@ -45,7 +45,9 @@ def notifications(now: dt.datetime | None = None, budget_seconds: float = 60.0) 
         "emails_claimed": delivery.claimed,
         **{f"emails_{k}": v for k, v in sorted(delivery.outcomes.items())},
     }
-    logger.info("notifications pass", extra=summary)
+    busy = reminders or digests or delivery.claimed
+    # a pass that found nothing to do (most of them) stays out of the info logs
+    (logger.info if busy else logger.debug)("notifications pass", extra=summary)
     return summary
 
 

@@ -58,9 +58,11 @@ export function NotificationBell({ userId }: { userId: string }) {
         aria-label={t("notify.bell", { n: unread })}
         aria-expanded={open}
         onClick={() => setOpen(!open)}
-        className="relative rounded-md px-2 py-1 text-lg text-slate-700 hover:text-indigo-700"
+        className="relative rounded-md p-1 text-slate-700 hover:text-indigo-700"
       >
-        <span aria-hidden="true">🔔</span>
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="1.8">
+          <path strokeLinecap="round" strokeLinejoin="round" d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2a2 2 0 0 1-.6 1.4L4 17h5m6 0a3 3 0 1 1-6 0" />
+        </svg>
         {unread > 0 && (
           <span
             data-testid="notification-count"
