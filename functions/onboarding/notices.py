@@ -74,7 +74,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reviewer": ("Seu gestor", "Your manager"),
     "practice": ("Prática", "Practice"),
     "nobody": ("nenhuma", "none"),
-    "insufficient": ("conversa curta demais para avaliar", "too short to grade"),
+    "insufficient": (
+        "Conversa com {persona}: curta demais para avaliar.",
+        "Call with {persona}: too short to grade.",
+    ),
     "easy": ("fácil", "easy"),
     "medium": ("média", "medium"),
     "hard": ("difícil", "hard"),
@@ -122,8 +125,6 @@ def _fields(subject: dict[str, Any], locale: str) -> _Fields:
     fields["persona"] = str(subject.get("persona_name") or word("persona", locale))
     fields["reviewer"] = str(subject.get("reviewer") or word("reviewer", locale))
     fields["score"] = _score(subject.get("overall"))
-    if subject.get("status") == "insufficient":
-        fields["score"] = word("insufficient", locale)
     note = str(subject.get("note") or "")
     fields["note"] = f': "{note}"' if note else "."
     fields["what"] = str(subject.get("title") or subject.get("persona_name") or "")
@@ -149,4 +150,6 @@ def render(kind: str, subject: dict[str, Any], locale: str) -> Notice:
     pt, en = CATALOG[kind]
     title, body = en if locale == "en-US" else pt
     fields = _fields(subject, locale)
+    if kind == "scorecard_ready" and subject.get("status") == "insufficient":
+        body = word("insufficient", locale)  # no score to give
     return Notice(title.format_map(fields), body.format_map(fields))

@@ -167,3 +167,17 @@ def test_nobody_without_an_address_is_emailed_and_strangers_are_refused(api, mak
     assert kinds == {"scorecard_ready", "manager_review"}
     assert outbox(sql) == []
     assert api.get(BASE).status_code == 401
+
+
+def test_a_call_too_short_to_grade_says_so_instead_of_a_score(api, make_user, sql):
+    seller = make_user("Acme", "salesperson")
+    session = graded_session(sql, seller)
+    sql.execute("delete from public.notifications")
+    sql.execute("delete from public.feedback where session_id = %s", (session,))
+    sql.execute(
+        "insert into public.feedback (session_id, company_id, user_id, status, grader,"
+        " rubric_version) values (%s, %s, %s, 'insufficient', 'x', '2026-11-v1')",
+        (session, seller.company_id, seller.id),
+    )
+    [item] = api.get(BASE, headers=seller.headers).json()["items"]
+    assert item["body"] == "Conversa com Carlos Menezes: curta demais para avaliar."
