@@ -92,18 +92,50 @@ def token(
 def dev(
     port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
     host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    smtp_port: Annotated[int, typer.Option(help="port of the local SMTP server")] = 2525,
+    schedule_seconds: Annotated[
+        float, typer.Option(help="seconds between runs of the scheduled passes (emails, digests)")
+    ] = 10.0,
 ) -> None:
-    """Serve all five functions on one origin, with the trigger dispatcher running."""
+    """Serve all five functions on one origin, with the trigger dispatcher, the schedule and a
+    local SMTP server (its messages: `dojo mail`) running."""
+    from dojo_local.mailbox import MailServer
+    from dojo_local.schedule import Schedule
     from dojo_local.server import serve_forever
 
+    os.environ["DOJO_EMAIL_PROVIDER"] = "smtp"
+    os.environ["DOJO_SMTP_HOST"] = "127.0.0.1"
+    os.environ["DOJO_SMTP_PORT"] = str(smtp_port)
     env = runtime.prepare(f"http://{host}:{port}")
+    mail = MailServer(env.base, port=smtp_port).start()
     worker = dispatcher.Dispatcher(env.database_url)
     worker.start()
-    console.print(f"[bold]Sales AI Dojo[/] on {env.base_url}  (data: {env.base})")
+    timer = Schedule(schedule_seconds)
+    timer.start()
+    console.print(
+        f"[bold]Sales AI Dojo[/] on {env.base_url}  (data: {env.base};"
+        f" SMTP on 127.0.0.1:{smtp_port}, read it with `dojo mail`)"
+    )
     try:
         serve_forever(host, port)
     finally:
+        timer.stop()
         worker.stop()
+        mail.stop()
+
+
+@app.command()
+def mail(
+    to: Annotated[str, typer.Option(help="only messages to this address")] = "",
+) -> None:
+    """Print the emails the local SMTP server received, one JSON object a line."""
+    from dojo_local.mailbox import messages
+
+    for message in messages(data_dir()):
+        if to and message["to"] != to:
+            continue
+        line = {"to": message["to"], "subject": message["subject"], "text": message["text"]}
+        typer.echo(json.dumps(line, ensure_ascii=False))
 
 
 @app.command()
@@ -127,7 +159,7 @@ def openapi(
 
 # Sweepers `dojo sweep` runs, in order: (name, "module:function") inside functions/.
 SWEEPERS: list[tuple[str, str]] = [
-    ("onboarding", "onboarding.sweeper:sweep"),
+    ("onboarding", "onboarding.sweeper:sweep"),  # its notifications pass included
     ("grading", "grading.sweeper:sweep"),
     ("personas", "personas.sweeper:sweep"),
 ]

@@ -10,7 +10,7 @@ import httpx
 import psycopg
 
 from dojo.providers.embeddings import fold
-from dojo_local import accounts, demo_analytics, demo_coach, dispatcher, runtime
+from dojo_local import accounts, demo_analytics, demo_coach, demo_notify, dispatcher, runtime
 from dojo_local.demo_programme import demo_programme
 from dojo_local.demo_reports import demo_reports
 from dojo_local.demo_retry import demo_retry
@@ -232,6 +232,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
         personas = _demo_personas(client, manager)
         session = _demo_session(client, PEOPLE[1][0], personas)
         grading = _demo_grading(client, env)
+        notifications = demo_notify.run(client, env, manager, PEOPLE[1][0], grading)
         retry = demo_retry(client, env.database_url, PEOPLE[1][0], session, _CONCERN_LEADS)
         coach = demo_coach.run(client, grading)
         analytics = demo_analytics.run(
@@ -259,6 +260,7 @@ def run_demo(quiet: bool = False) -> dict[str, Any]:
             "analytics": analytics,
             "retry": retry,
             "programme": programme,
+            "notifications": notifications,
             "database": env.database_url,
             "data_dir": str(env.base),
             "demo_password": DEMO_PASSWORD,

@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from dojo_local import demo_analytics, demo_coach
+from dojo_local import demo_analytics, demo_coach, demo_notify
 from dojo_local.demo_programme import print_programme
 from dojo_local.demo_reports import print_reports
 
@@ -28,6 +28,7 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     _print_personas(console, summary.get("personas") or {})
     _print_session(console, summary.get("session") or {})
     _print_scorecard(console, summary.get("grading") or {})
+    demo_notify.print_summary(console, summary.get("notifications") or {})
     _print_voice(console, summary.get("voice") or {})
     demo_coach.show(console, summary.get("coach") or {})
     demo_analytics.print_step(console, summary.get("analytics") or {})

@@ -29,7 +29,8 @@ from dojo_local.server import BackgroundServer, free_port
 offline.install()  # tests run in the local world: offline providers and stand-ins
 
 TABLES = (
-    "public.usage, public.feedback, public.training_sessions, public.personas,"
+    "public.email_outbox, public.notification_preferences, public.notifications,"
+    " public.usage, public.feedback, public.training_sessions, public.personas,"
     " public.knowledge_base, public.documents, public.invitations, public.profiles,"
     " public.companies, private.deleted_documents,"
     " storage.objects, auth.users, net.http_request_queue, net._http_response"

@@ -291,3 +291,71 @@ class HookOut(BaseModel):
     reused: int
     error: str | None
     error_code: str | None
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+NotificationKind = Literal[
+    "scorecard_ready",
+    "manager_review",
+    "assigned",
+    "due_tomorrow",
+    "overdue",
+    "passed",
+    "failed",
+    "certified",
+    "weekly_digest",
+]
+
+
+class NotificationOut(BaseModel):
+    """One notification of the caller, in their company's language."""
+
+    id: uuid.UUID
+    kind: NotificationKind
+    title: str
+    body: str
+    link: str = Field(description="where the web app shows what it is about (a path)")
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationList(BaseModel):
+    """The caller's notifications, newest first, and how many are unread in all."""
+
+    items: list[NotificationOut]
+    unread: int
+
+
+class MarkedRead(BaseModel):
+    """How many notifications were marked read now, and how many stay unread."""
+
+    marked: int
+    unread: int
+
+
+class EmailPreference(BaseModel):
+    """Whether notifications of one kind also go by email to the caller."""
+
+    kind: NotificationKind
+    email: bool
+    default: bool = Field(description="what applies when the person never chose")
+
+
+class EmailPreferences(BaseModel):
+    """The caller's email choice for every kind they can receive."""
+
+    items: list[EmailPreference]
+
+
+class EmailPreferenceIn(BaseModel):
+    """One kind's choice."""
+
+    kind: NotificationKind
+    email: bool
+
+
+class EmailPreferencesIn(BaseModel):
+    """The choices to change (kinds not listed keep theirs)."""
+
+    items: list[EmailPreferenceIn] = Field(min_length=1, max_length=20)

@@ -155,6 +155,27 @@ class Settings(BaseSettings):
     vapi_tool_result_chars: int = Field(default=1500, ge=200, le=8000)
     webhooks_url: str = ""  # empty: public_url + /api/v1/webhooks/vapi
 
+    # Email (notifications): SMTP (locally `dojo dev`'s own SMTP server; in production any relay,
+    # Amazon SES's SMTP interface included) or Amazon SES's API (sesv2, the function's IAM role)
+    email_provider: Literal["smtp", "ses"] = "smtp"
+    email_from: str = "Sales AI Dojo <no-reply@dojo.local>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=2525, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    ses_region: str = ""  # empty: the function's own region (AWS_REGION)
+    ses_configuration_set: str = ""
+    # the scheduled notifications pass: emails per run, sends per email, how long a send may take
+    email_batch: int = Field(default=50, ge=1, le=500)
+    email_max_attempts: int = Field(default=5, ge=1, le=20)
+    email_lease_seconds: int = Field(default=300, ge=30, le=3600)
+    # the weekly manager digest goes out from this hour (UTC) of each ISO week's Monday on
+    digest_hour_utc: int = Field(default=11, ge=0, le=23)
+    # where links in emails point (the web app); empty: public_url
+    web_url: str = ""
+
     # local runtime
     data_dir: str = ".dojo"
     public_url: str = "http://127.0.0.1:8000"

@@ -57,3 +57,34 @@ def test_db_status_and_migrate(world, db_url):
     assert status.exit_code == 0 and "running" in status.output
     migrated = runner.invoke(app, ["db", "migrate"])
     assert migrated.exit_code == 0 and "up to date" in migrated.output
+
+
+def test_mail_prints_what_the_local_smtp_server_received(tmp_path, monkeypatch):
+    import json
+    import smtplib
+    from email.message import EmailMessage
+
+    from dojo_local.mailbox import MailServer
+    from dojo_local.server import free_port
+
+    monkeypatch.setenv("DOJO_DATA_DIR", str(tmp_path))
+    port = free_port()
+    server = MailServer(tmp_path, port=port).start()
+    try:
+        for to in ("ana@acme.com.br", "bia@acme.com.br"):
+            message = EmailMessage()
+            message["From"], message["To"], message["Subject"] = "d@dojo.local", to, "Olá"
+            message.set_content("Sua avaliação está pronta.")
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                smtp.send_message(message)
+    finally:
+        server.stop()
+    result = runner.invoke(app, ["mail"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert lines == [
+        {"to": to, "subject": "Olá", "text": "Sua avaliação está pronta.\n"}
+        for to in ("ana@acme.com.br", "bia@acme.com.br")
+    ]
+    only = runner.invoke(app, ["mail", "--to", "bia@acme.com.br"])
+    assert [json.loads(line)["to"] for line in only.output.splitlines()] == ["bia@acme.com.br"]

@@ -68,3 +68,16 @@ def test_demo_runs_the_whole_product_and_prints_only_json(tmp_path):
         assert path.parent == tmp_path / "data" / "reports" and reports[key]["pages"] >= 2
         text = " ".join(page.extract_text() for page in PdfReader(path).pages)
         assert all(word in text for word in words), key
+    # notifications: the bell rang for the scorecard and the review; emails went out over SMTP
+    notes = summary["notifications"]
+    seller, manager = PEOPLE[1][0], PEOPLE[0][0]
+    assert [i["kind"] for i in notes["bells"][seller]["items"]] == [
+        "manager_review",
+        "scorecard_ready",
+    ]
+    assert [i["kind"] for i in notes["bells"][manager]["items"]] == ["weekly_digest"]
+    assert sorted((m["to"], m["subject"]) for m in notes["emails"]) == [
+        (manager, notes["bells"][manager]["items"][0]["title"]),
+        (seller, "Seu gestor revisou uma avaliação"),
+    ]
+    assert notes["pass"]["emails_sent"] == 2

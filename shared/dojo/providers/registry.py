@@ -1,9 +1,10 @@
 """The one place that decides which implementation serves each provider capability.
 
 Settings name one provider per kind of outside service (`llm_provider`, `embeddings_provider`,
-`storage_provider`, `auth_admin_provider`). A capability is something a flow needs from such a
-service ("grade a transcript", "embed texts", "keep a file"); each flow declares its capabilities
-with the interface it expects, and implementations register under a provider name:
+`storage_provider`, `auth_admin_provider`, `email_provider`). A capability is something a flow
+needs from such a service ("grade a transcript", "embed texts", "keep a file", "send an email");
+each flow declares its capabilities with the interface it expects, and implementations register
+under a provider name:
 
     GRADER: Capability[Grader] = Capability("grading.grader", kind="llm")
     GRADER.register("openai", ModelGrader)          # ships with the function
@@ -25,7 +26,7 @@ from typing import Generic, Literal, TypeVar
 from dojo.errors import ServiceUnavailable
 from dojo.settings import get_settings
 
-Kind = Literal["llm", "embeddings", "storage", "auth_admin"]
+Kind = Literal["llm", "embeddings", "storage", "auth_admin", "email"]
 T = TypeVar("T")
 
 _lock = threading.Lock()

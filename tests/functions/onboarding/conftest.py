@@ -114,3 +114,22 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None
 
     yield set_env
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def mailserver(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; the smtp provider points at it."""
+    from dojo_local.mailbox import MailServer
+    from dojo_local.server import free_port
+
+    port = free_port()
+    server = MailServer(tmp_path, port=port).start()
+    monkeypatch.setenv("DOJO_EMAIL_PROVIDER", "smtp")
+    monkeypatch.setenv("DOJO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("DOJO_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    try:
+        yield server
+    finally:
+        server.stop()
+        get_settings.cache_clear()

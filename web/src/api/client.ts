@@ -6,7 +6,7 @@ import { accessToken } from "@/lib/supabase";
 // schema.d.ts): paths, methods, path and query parameters and JSON bodies are checked at compile
 // time; the response type is the documented one unless the caller names a more precise one.
 
-type Method = "get" | "post" | "patch" | "delete";
+type Method = "get" | "post" | "put" | "patch" | "delete";
 
 /** Paths that support `M`. */
 export type PathsWith<M extends Method> = {
@@ -151,6 +151,9 @@ export const api = {
   },
   post<P extends PathsWith<"post">, T = Success<Op<P, "post">>>(path: P, options?: CallOptions<Op<P, "post">>) {
     return call<T>("post", path, options as never);
+  },
+  put<P extends PathsWith<"put">, T = Success<Op<P, "put">>>(path: P, options?: CallOptions<Op<P, "put">>) {
+    return call<T>("put", path, options as never);
   },
   patch<P extends PathsWith<"patch">, T = Success<Op<P, "patch">>>(path: P, options?: CallOptions<Op<P, "patch">>) {
     return call<T>("patch", path, options as never);

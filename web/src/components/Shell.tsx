@@ -8,6 +8,7 @@ import { hasRole, useAuth } from "@/lib/auth";
 import { useI18n, type Lang } from "@/lib/i18n";
 import type { Key } from "@/lib/messages";
 import { CreateCompany } from "./CreateCompany";
+import { NotificationBell } from "./NotificationBell";
 import { ErrorBox, Loading } from "./ui";
 
 const SALES_LINKS: { href: string; key: Key }[] = [
@@ -58,6 +59,12 @@ function Nav({ me }: { me: Me }) {
         <Link href="/" className="text-lg font-bold text-indigo-700">
           Sales AI Dojo
         </Link>
+        {/* the bell stays in view on small screens, after the menu on wide ones */}
+        {me.company && (
+          <div className="ml-auto md:order-last md:ml-0">
+            <NotificationBell userId={me.user_id} />
+          </div>
+        )}
         <button
           type="button"
           className="rounded-md border border-slate-300 px-3 py-1 text-sm md:hidden"

@@ -15,7 +15,7 @@ export interface LiveOptions {
   /** Keep the data live while true: Realtime changes in production, polling locally. */
   live?: boolean;
   /** The table (and optional Realtime filter, e.g. `session_id=eq.…`) whose changes matter. */
-  table?: "documents" | "feedback";
+  table?: "documents" | "feedback" | "notifications";
   filter?: string;
 }
 
