@@ -15,3 +15,8 @@ export function json(status: number, body: unknown): Response {
     headers: { "content-type": "application/json" },
   });
 }
+
+/** The API paths a page asked for, leaving out the header's notification bell (on every page). */
+export function pageCalls(get: { mock: { calls: unknown[][] } }): unknown[] {
+  return get.mock.calls.map((call) => call[0]).filter((path) => path !== "/api/v1/notifications");
+}

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, api } from "@/api/client";
 import { authState, fakeUseAuth, me } from "@/test/auth";
 import { sessionItem } from "@/test/fixtures";
-import { renderWithI18n } from "@/test/render";
+import { pageCalls, renderWithI18n } from "@/test/render";
 import TeamPage from "../manager/team/page";
 import SessionsPage from "./page";
 
@@ -55,7 +55,7 @@ describe("the history page", () => {
     const get = answer([]);
     renderWithI18n(<SessionsPage />);
     expect(screen.getByRole("status")).toHaveTextContent("Carregando…");
-    expect(get).not.toHaveBeenCalled();
+    expect(pageCalls(get)).toEqual([]);
   });
 });
 
@@ -65,6 +65,6 @@ describe("a manager page", () => {
     const get = answer([]);
     renderWithI18n(<TeamPage />);
     expect(await screen.findByTestId("forbidden")).toHaveTextContent("Acesso restrito");
-    await waitFor(() => expect(get).not.toHaveBeenCalled());
+    await waitFor(() => expect(pageCalls(get)).toEqual([]));
   });
 });
