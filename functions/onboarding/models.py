@@ -6,7 +6,15 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from dojo.auth import RoleName
 
@@ -335,7 +343,7 @@ class EmailPreferenceIn(BaseModel):
     """One kind's choice."""
 
     kind: NotificationKind
-    email: bool
+    email: StrictBool  # true or false; 0, 1 or "yes" is a 422, not a guess
 
 
 class EmailPreferencesIn(BaseModel):
