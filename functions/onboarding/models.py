@@ -352,7 +352,7 @@ class EmailPreferenceIn(BaseModel):
     """One kind's choice."""
 
     kind: NotificationKind
-    email: bool
+    email: StrictBool  # true or false; 0, 1 or "yes" is a 422, not a guess
 
 
 class EmailPreferencesIn(BaseModel):

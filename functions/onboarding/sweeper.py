@@ -6,8 +6,8 @@ whose worker died (`processing` past the stale timeout) and those that failed fo
 (`retryable`, with exponential backoff and a cap on attempts), and processes them itself. It also
 fails announced uploads that never arrived once their signed URL expired.
 
-The same schedule runs the notifications pass first (`notifications`: the weekly digests due,
-then the queued emails), bounded in time, so ingestion keeps most of the run.
+The same schedule runs the notifications pass first (`notifications`: due-date reminders, the
+weekly digests due, then the queued emails), bounded in time, so ingestion keeps most of the run.
 """
 
 from __future__ import annotations

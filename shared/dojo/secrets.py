@@ -29,6 +29,7 @@ SECRET_SETTINGS = (
     "hook_secret",
     "supabase_service_key",
     "jwt_secret",
+    "smtp_password",
 )
 
 Store = Literal["ssm", "secretsmanager"]

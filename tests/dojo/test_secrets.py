@@ -184,6 +184,7 @@ def test_no_secret_reaches_the_logs_after_a_full_request_cycle(
         "vapi_webhook_secret": "vapi-webhook-LEAKCHECK-91c2",
         "supabase_service_key": "eyJsupabase.LEAKCHECK.service",
         "jwt_secret": "jwt-secret-LEAKCHECK-at-least-32-bytes-long",
+        "smtp_password": "smtp-password-LEAKCHECK-5e1d",
     }
     for setting, value in markers.items():
         monkeypatch.setenv(f"DOJO_{setting.upper()}", value)

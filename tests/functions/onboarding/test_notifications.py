@@ -181,3 +181,14 @@ def test_a_call_too_short_to_grade_says_so_instead_of_a_score(api, make_user, sq
     )
     [item] = api.get(BASE, headers=seller.headers).json()["items"]
     assert item["body"] == "Conversa com Carlos Menezes: curta demais para avaliar."
+
+
+def test_a_preference_is_true_or_false_never_a_guess(api, make_user):
+    seller = make_user("Acme", "salesperson")
+    for value in (0, 1, "yes", None):
+        response = api.put(
+            f"{BASE}/preferences",
+            headers=seller.headers,
+            json={"items": [{"kind": "scorecard_ready", "email": value}]},
+        )
+        assert response.status_code == 422, value
