@@ -232,7 +232,7 @@ begin
   subject := private.assignment_subject(new.assignment_id)
              || jsonb_build_object('overall', new.score, 'session_id', new.session_id);
   perform private.notify(
-    new.user_id, what, subject, '/assignments/?id=' || new.assignment_id,
+    new.user_id, what, subject, '/tasks/?id=' || new.assignment_id,
     case when what = 'overdue'
          then private.due_key(new.assignment_id, (subject ->> 'due_at')::timestamptz)
          else new.assignment_id::text end);
@@ -274,7 +274,7 @@ language sql volatile security definer set search_path = '' as $$
   select count(*)::integer from (
     select private.notify(
              aa.user_id, 'due_tomorrow', private.assignment_subject(a.id),
-             '/assignments/?id=' || a.id, private.due_key(a.id, a.due_at)) as made
+             '/tasks/?id=' || a.id, private.due_key(a.id, a.due_at)) as made
       from public.assignment_assignees aa
       join public.assignments a on a.id = aa.assignment_id
      where aa.status in ('assigned', 'in_progress')

@@ -58,7 +58,7 @@ def test_assigned_passed_failed_and_certified_notify_the_assignee(api, sql, team
     )
     items = {i["kind"]: i for i in api.get(BELL, headers=seller.headers).json()["items"]}
     assert items["failed"]["body"] == "Objeção de preço: nota 40 (mínimo 70)."
-    assert items["failed"]["link"] == f"/assignments/?id={exam['id']}"
+    assert items["failed"]["link"] == f"/tasks/?id={exam['id']}"
     assert items["passed"]["title"] == "Tarefa concluída: aprovado"
     assert items["certified"]["body"] == "Você foi certificado em Nível 1."
 
