@@ -47,7 +47,8 @@ def test_manager_assigns_switches_the_leaderboard_on_and_certifies(sign_in, peop
 
     page.get_by_role("link", name="Ranking").click()
     expect(page.get_by_test_id("leaderboard-off")).to_be_visible()
-    page.get_by_role("switch").check()
+    page.get_by_role("switch").click()  # checked once the company's setting is saved
+    expect(page.get_by_role("switch")).to_be_checked()
     expect(page.get_by_test_id("leaderboard")).to_be_visible()
     expect(page.get_by_test_id("leaderboard-row").filter(has_text="Caio Nunes")).to_contain_text(
         "Sessões insuficientes"
