@@ -70,9 +70,10 @@ class CompanySettings(BaseModel):
 
 
 class CompanySettingsIn(BaseModel):
-    """A manager's change to the company's switches (what is left out stays)."""
+    """A manager's change to the company's switches (what is left out stays); strict, so 0 is
+    not a boolean and "30" not a number of days."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     leaderboard_enabled: StrictBool | None = None
     recording_retention_days: RetentionDays | None = None

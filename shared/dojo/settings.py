@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     recording_copy_wait_seconds: float = Field(default=0.5, ge=0, le=10)
     recording_copy_max_attempts: int = Field(default=5, ge=1, le=20)
     recording_copy_stale_seconds: int = Field(default=300, ge=0)
-    recording_timeout_seconds: float = Field(default=30.0, gt=0, le=120)
+    recording_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     recording_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     recording_url_seconds: int = Field(default=900, ge=60, le=86_400)
     recording_retention_days: int = Field(default=90, ge=1, le=3650)  # unless the company says

@@ -1770,7 +1770,8 @@ export interface components {
         };
         /**
          * CompanySettingsIn
-         * @description A manager's change to the company's switches (what is left out stays).
+         * @description A manager's change to the company's switches (what is left out stays); strict, so 0 is
+         *     not a boolean and "30" not a number of days.
          */
         CompanySettingsIn: {
             /** Leaderboard Enabled */
