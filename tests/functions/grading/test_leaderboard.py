@@ -49,13 +49,13 @@ def test_off_by_default_and_only_managers_switch_it(api, company):
         response = api.get(BOARD, headers=who.headers)
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "leaderboard_disabled"
-    assert api.get(SETTINGS, headers=people[0].headers).json() == {"leaderboard_enabled": False}
+    assert api.get(SETTINGS, headers=people[0].headers).json() == _settings(False)
     refused = _switch(api, people[0], True)
     assert refused.status_code == 403
     switched = _switch(api, manager, True)
-    assert switched.status_code == 200 and switched.json() == {"leaderboard_enabled": True}
+    assert switched.status_code == 200 and switched.json() == _settings(True)
     assert api.get(BOARD, headers=people[0].headers).status_code == 200
-    assert _switch(api, manager, False).json() == {"leaderboard_enabled": False}
+    assert _switch(api, manager, False).json() == _settings(False)
     assert api.get(BOARD, headers=people[0].headers).status_code == 403
     bad = api.patch(SETTINGS, headers=manager.headers, json={"leaderboard": True})
     assert bad.status_code == 422
@@ -127,3 +127,8 @@ def test_ranking_rules_without_the_database():
         ("Duda", None, "not_enough_sessions"),
         ("Eva", None, "not_enough_sessions"),
     ]
+
+
+def _settings(leaderboard: bool) -> dict[str, object]:
+    """The company's settings as the API answers them (retention left at the default)."""
+    return {"leaderboard_enabled": leaderboard, "recording_retention_days": None}
